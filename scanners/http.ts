@@ -1,0 +1,208 @@
+/**
+ * HTTP/HTTPS probe with undici: status, authentication challenge, bounded
+ * redirect chain (same host, in scope), title, Server header, login form.
+ * Bodies are read up to a cap and then dropped; nothing is followed off-host.
+ */
+import { request } from 'undici';
+import type { Fact, Service } from '../src/core/model.ts';
+import type { Net } from '../src/core/net.ts';
+import { serviceFact, type Scanner } from '../src/core/scanner.ts';
+import { oneLine, trimEvidence } from '../src/core/text.ts';
+import { errorCode } from '../src/core/errors.ts';
+import type { AuthChallenge, HttpResponseData } from '../src/core/facts.ts';
+
+const ID = 'http';
+const BODY_CAP = 256 * 1024;
+const MAX_REDIRECTS = 5;
+export const USER_AGENT = 'vigie/0.1 (hardening audit; +https://vigie.invalid)';
+
+
+export interface HttpExchange {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  bodyBytes: number;
+  bodyTruncated: boolean;
+}
+
+/** Parse WWW-Authenticate values (several challenges may share one header). */
+export function parseChallenges(values: string[]): AuthChallenge[] {
+  const out: AuthChallenge[] = [];
+  for (const value of values) {
+    // Split before each "Scheme " that starts a challenge (a token followed by a space and a param).
+    const parts = value.split(/,\s*(?=[A-Za-z][\w-]*\s+[\w-]+=)/);
+    for (const part of parts) {
+      const m = /^\s*([A-Za-z][\w-]*)(?:\s+(.*))?$/.exec(part);
+      if (!m) continue;
+      const challenge: AuthChallenge = { scheme: m[1]!.toLowerCase() };
+      const params = m[2] ?? '';
+      for (const p of params.matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|([^,\s]*))/g)) {
+        const key = p[1]!.toLowerCase();
+        const val = (p[2] ?? p[3] ?? '').slice(0, 200);
+        if (key === 'realm') challenge.realm = val;
+        else if (key === 'qop') challenge.qop = val;
+        else if (key === 'algorithm') challenge.algorithm = val;
+      }
+      out.push(challenge);
+    }
+  }
+  return out.slice(0, 8);
+}
+
+export function titleOf(html: string): string | undefined {
+  const m = /<title[^>]*>([\s\S]{0,500}?)<\/title>/i.exec(html);
+  return m ? oneLine(m[1]!.replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), 120) : undefined;
+}
+
+/** A page with a password field (or a typical login script) is a login page. */
+export function hasLoginForm(html: string): boolean {
+  return /<input[^>]+type\s*=\s*["']?password/i.test(html) || /<form[^>]*(login|signin|logon)/i.test(html);
+}
+
+/** GET one URL through the scan's scope-checked, per-host-limited agent. */
+export async function httpGet(net: Net, host: string, url: string, headers: Record<string, string> = {}): Promise<HttpExchange> {
+  return net.slot(host, async () => {
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher: net.http(),
+      headers: { 'user-agent': USER_AGENT, accept: '*/*', ...headers },
+      reset: true,
+      headersTimeout: net.readTimeoutMs,
+      bodyTimeout: net.readTimeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let truncated = false;
+    try {
+      for await (const chunk of res.body) {
+        const b = chunk as Buffer;
+        bytes += b.length;
+        if (bytes > BODY_CAP) {
+          chunks.push(b.subarray(0, Math.max(0, BODY_CAP - (bytes - b.length))));
+          truncated = true;
+          break;
+        }
+        chunks.push(b);
+      }
+    } finally {
+      if (truncated) res.body.destroy();
+    }
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (v === undefined) continue;
+      flat[k.toLowerCase()] = (Array.isArray(v) ? v.join('\n') : v).slice(0, 1000);
+    }
+    return {
+      url,
+      status: res.statusCode,
+      headers: flat,
+      body: Buffer.concat(chunks).toString('latin1'),
+      bodyBytes: bytes,
+      bodyTruncated: truncated,
+    };
+  });
+}
+
+function baseUrl(host: string, service: Service, tls: boolean): string {
+  return `${tls ? 'https' : 'http'}://${host}:${service.port}`;
+}
+
+export type HttpProbe = HttpResponseData;
+
+function summarise(ex: HttpExchange) {
+  const auth = parseChallenges((ex.headers['www-authenticate'] ?? '').split('\n').filter(Boolean));
+  const title = /html/i.test(ex.headers['content-type'] ?? '') || /<html/i.test(ex.body) ? titleOf(ex.body) : undefined;
+  return { auth, title, loginForm: hasLoginForm(ex.body) };
+}
+
+/** Probe `/` and follow same-host redirects (bounded). */
+export async function probeHttp(net: Net, host: string, service: Service, tls: boolean): Promise<{ probe: HttpProbe; first: HttpExchange }> {
+  const url = `${baseUrl(host, service, tls)}/`;
+  const first = await httpGet(net, host, url);
+  const chain: HttpProbe['chain'] = [];
+  let current = first;
+  let redirectsToHttps = false;
+  for (let hop = 0; ; hop++) {
+    const location = current.headers['location'];
+    chain.push({ url: current.url, status: current.status, ...(location ? { location: location.slice(0, 300) } : {}) });
+    if (!(current.status >= 300 && current.status < 400 && location) || hop >= MAX_REDIRECTS) break;
+    let next: URL;
+    try {
+      next = new URL(location, current.url);
+    } catch {
+      break;
+    }
+    if (hop === 0 && next.protocol === 'https:') redirectsToHttps = true;
+    // Never follow off the audited host (a redirect is data, not an invitation).
+    if (next.hostname !== host || !['http:', 'https:'].includes(next.protocol)) break;
+    try {
+      current = await httpGet(net, host, next.href);
+    } catch {
+      break;
+    }
+  }
+  const s0 = summarise(first);
+  const sN = summarise(current);
+  const probe: HttpProbe = {
+    scheme: tls ? 'https' : 'http',
+    url,
+    status: first.status,
+    auth: s0.auth,
+    redirectsToHttps,
+    loginForm: s0.loginForm,
+    chain,
+    final: { url: current.url, status: current.status, auth: sN.auth, loginForm: sN.loginForm, ...(sN.title ? { title: sN.title } : {}) },
+    bodyTruncated: first.bodyTruncated,
+  };
+  const server = oneLine(first.headers['server'], 120);
+  if (server) probe.server = server;
+  if (s0.title) probe.title = s0.title;
+  if (first.headers['location']) probe.location = first.headers['location'].slice(0, 300);
+  return { probe, first };
+}
+
+export function exchangeEvidence(ex: HttpExchange, requestLine: string): Fact['evidence'] {
+  const keep = ['server', 'www-authenticate', 'location', 'content-type', 'content-length'];
+  const headers = keep.filter((k) => ex.headers[k]).map((k) => `${k}: ${ex.headers[k]}`).join('\n');
+  return {
+    sent: requestLine,
+    received: trimEvidence(`HTTP ${ex.status}\n${headers}\n\n${oneLine(ex.body, 300) ?? ''}`, 800),
+  };
+}
+
+/** Errors that suggest we spoke plain HTTP to a TLS port (or the reverse). */
+function wrongLayer(err: unknown): boolean {
+  const code = errorCode(err) ?? '';
+  return ['UND_ERR_SOCKET', 'HPE_INVALID_CONSTANT', 'HPE_INVALID_VERSION', 'ECONNRESET', 'UND_ERR_HEADERS_TIMEOUT', 'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER'].includes(code)
+    || /wrong version number|other side closed|parse error/i.test(String((err as Error)?.message));
+}
+
+export const httpScanner: Scanner = {
+  id: ID,
+  description: 'HTTP(S) front page: status, auth challenge, redirects, title, login form',
+  appliesTo: (s: Service) => s.kind === 'http' || s.kind === 'https' || (s.kind === 'unknown' && !s.banner),
+  async collect(ctx, host, service) {
+    const order = service.tls ? [true, false] : [false, true];
+    let lastErr: unknown;
+    for (const tls of order) {
+      try {
+        const { probe, first } = await probeHttp(ctx.net, host.address, service, tls);
+        if (probe.bodyTruncated) ctx.warn(host.address, ID, `HTTP body larger than the ${BODY_CAP / 1024} KiB cap: cut`, { port: service.port, code: 'ESIZE' });
+        const facts: Fact[] = [
+          serviceFact(ID, 'http.response', host.address, service, { ...probe }, exchangeEvidence(first, `GET / HTTP/1.1 (${probe.url})`)),
+        ];
+        if (service.kind !== (tls ? 'https' : 'http') || service.tls !== tls) {
+          facts.push(serviceFact(ID, 'service', host.address, service, { kind: tls ? 'https' : 'http', tls, via: 'probe' }));
+        }
+        return facts;
+      } catch (err) {
+        lastErr = err;
+        if (!wrongLayer(err)) break;
+      }
+    }
+    // A silent port that does not speak HTTP either is simply not HTTP: no error line.
+    if (service.kind === 'unknown') return [];
+    throw lastErr;
+  },
+};

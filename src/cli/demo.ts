@@ -1,0 +1,45 @@
+/** `vigie demo`: start the simulated site, audit it, report, stop it. */
+import { Scope, type Target } from '../core/scope.ts';
+import { loadProfile } from '../core/profile.ts';
+import { defaultLang } from '../../reports/i18n.ts';
+import { startSite, DEMO_SITE } from '../lab/site.ts';
+import { finish, progressSink, scanWithInterrupt, type OutputCliOptions } from './scan.ts';
+import { parseFormats } from './output.ts';
+
+export type DemoCliOptions = OutputCliOptions;
+
+export async function runDemoCommand(opts: DemoCliOptions): Promise<number> {
+  parseFormats(opts.format);
+  const lang = opts.lang ?? defaultLang();
+  const fr = lang === 'fr';
+  const say = (line: string) => {
+    if (!opts.quiet) process.stdout.write(`${line}\n`);
+  };
+  const site = await startSite(DEMO_SITE);
+  try {
+    const cidr = `127.42.${site.block}.0/24`;
+    say(
+      fr
+        ? `Site simulé démarré : ${site.devices.length} équipements sur ${cidr} (boucle locale uniquement)`
+        : `Simulated site started: ${site.devices.length} devices on ${cidr} (loopback only)`,
+    );
+    for (const d of site.devices) say(`  ${d.address.padEnd(15)} ${d.name.padEnd(14)} ${d.personality.id}`);
+    for (const note of site.notes) say(`  ${fr ? 'note' : 'note'}: ${note}`);
+    const profile = loadProfile('anssi-base');
+    const targets: Target[] = site.devices.map((d) => ({ address: d.address, name: d.name, expectedClass: d.personality.class }));
+    const ports = [...new Set([...profile.ports.tcp, ...site.ports])];
+    const result = await scanWithInterrupt({
+      targets,
+      specs: targets.map((t) => t.address),
+      scope: Scope.parse([cidr]),
+      profile,
+      mode: opts.mode,
+      ports,
+      progress: progressSink(opts),
+    });
+    return finish(result, { ...opts, lang });
+  } finally {
+    await site.stop();
+    say(fr ? 'Site simulé arrêté.' : 'Simulated site stopped.');
+  }
+}

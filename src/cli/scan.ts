@@ -1,0 +1,102 @@
+/** `vigie scan`: targets → scope check → engine → files and summary. */
+import type { Result, Mode, Severity } from '../core/model.ts';
+import { atLeast } from '../core/model.ts';
+import { expandTargets, outOfScope, Scope } from '../core/scope.ts';
+import { EXIT, ScopeViolation } from '../core/errors.ts';
+import { loadProfile, type Profile } from '../core/profile.ts';
+import { jsonLines, silent, ttyLine, type ProgressSink } from '../core/progress.ts';
+import { runScan, type ScanOptions } from '../engine/engine.ts';
+import { defaultLang, type Lang } from '../../reports/i18n.ts';
+import { parseFormats, summary, writeOutputs } from './output.ts';
+
+export interface OutputCliOptions {
+  lang?: Lang;
+  progress: 'auto' | 'tty' | 'json' | 'none';
+  quiet?: boolean;
+  debug?: boolean;
+  out: string;
+  format: string;
+  mode: Mode;
+}
+
+export interface ScanCliOptions extends OutputCliOptions {
+  scope?: string[];
+  exclude?: string[];
+  ports?: number[];
+  profile: string;
+  failOn?: Severity;
+  perHost?: number;
+  maxHosts?: number;
+}
+
+export function progressSink(opts: Pick<OutputCliOptions, 'progress' | 'quiet'>): ProgressSink {
+  if (opts.progress === 'json') return jsonLines();
+  if (opts.quiet || opts.progress === 'none') return silent;
+  if (opts.progress === 'tty' || process.stderr.isTTY) return ttyLine();
+  return silent;
+}
+
+/**
+ * Run the engine with Ctrl-C wired to a graceful stop: the first SIGINT stops
+ * new probes and lets open ones finish for a few seconds; a second one quits.
+ */
+export async function scanWithInterrupt(options: Omit<ScanOptions, 'interrupt'>): Promise<Result> {
+  const controller = new AbortController();
+  let count = 0;
+  const onSigint = () => {
+    count++;
+    if (count === 1) {
+      process.stderr.write('\nvigie: interrupted — finishing open probes, then writing a partial result (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await runScan({ ...options, interrupt: controller.signal });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Write the outputs, print the summary, and choose the exit code. */
+export function finish(result: Result, opts: OutputCliOptions & { failOn?: Severity }): number {
+  const lang = opts.lang ?? defaultLang();
+  const written = writeOutputs(result, opts.out, parseFormats(opts.format), lang);
+  if (!opts.quiet) process.stdout.write(`${summary(result, written, lang)}\n`);
+  if (result.scan.partial) return EXIT.interrupted;
+  if (opts.failOn && result.findings.some((f) => f.status === 'open' && f.check !== 'inventory.device' && atLeast(f.severity, opts.failOn!))) return EXIT.findings;
+  return EXIT.ok;
+}
+
+export async function runScanCommand(args: string[], opts: ScanCliOptions): Promise<number> {
+  parseFormats(opts.format); // fail on a bad --format before scanning
+  const set = expandTargets(args, { exclude: opts.exclude ?? [], ...(opts.maxHosts ? { maxTargets: opts.maxHosts } : {}) });
+  const scope = Scope.parse(opts.scope?.length ? opts.scope : set.specs, opts.exclude ?? []);
+  const refused = outOfScope(set.targets, scope);
+  if (refused.length) {
+    throw new ScopeViolation(`${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ` and ${refused.length - 5} more` : ''} (scope: ${scope.describe().include.join(', ')})`);
+  }
+  if (set.targets.length === 0) {
+    process.stderr.write('vigie: every target address is excluded: nothing to scan\n');
+    return EXIT.usage;
+  }
+  const profile: Profile = loadProfile(opts.profile);
+  const progress = progressSink(opts);
+  if (opts.mode === 'credentials' && !opts.quiet) {
+    process.stderr.write('vigie: mode "credentials": default credentials will be tried, within the per-account budget of the profile\n');
+  }
+  progress({ type: 'start', hosts: set.targets.length, ports: (opts.ports ?? profile.ports.tcp).length, mode: opts.mode, profile: profile.id });
+  const result = await scanWithInterrupt({
+    targets: set.targets,
+    specs: set.specs,
+    scope,
+    profile,
+    mode: opts.mode,
+    progress,
+    ...(opts.ports ? { ports: opts.ports } : {}),
+    ...(opts.perHost ? { perHost: opts.perHost } : {}),
+  });
+  return finish(result, opts);
+}

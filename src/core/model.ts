@@ -1,0 +1,179 @@
+/**
+ * The canonical model. Every type that crosses a module boundary is declared
+ * here once, as a zod schema, so that the TypeScript types, the runtime
+ * validation in tests and the published JSON Schema
+ * (`schemas/vigie.result.schema.json`) can never drift apart.
+ */
+import { z } from 'zod';
+
+export const RESULT_SCHEMA_ID = 'vigie.result/1';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+
+/** Lower rank = more severe; used for sorting and `--fail-on`. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return severityRank(s) <= severityRank(threshold);
+}
+
+export const DEVICE_CLASSES = [
+  'camera',
+  'nvr',
+  'vms',
+  'access-controller',
+  'intercom',
+  'switch',
+  'router',
+  'unknown',
+] as const;
+export const DeviceClass = z.enum(DEVICE_CLASSES);
+export type DeviceClass = z.infer<typeof DeviceClass>;
+
+export const MODES = ['passive', 'safe', 'credentials'] as const;
+export const Mode = z.enum(MODES);
+export type Mode = z.infer<typeof Mode>;
+
+export const Proto = z.enum(['tcp', 'udp']);
+export type Proto = z.infer<typeof Proto>;
+
+export const Localized = z.object({ en: z.string(), fr: z.string() });
+export type Localized = z.infer<typeof Localized>;
+
+/** What was sent and what came back, trimmed and with secrets redacted. */
+export const Evidence = z.object({
+  sent: z.string().optional(),
+  received: z.string().optional(),
+  note: z.string().optional(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+/** One typed observation about a host or one of its services. */
+export const Fact = z.object({
+  type: z.string(),
+  host: z.string(),
+  port: z.number().int().optional(),
+  proto: Proto.optional(),
+  scanner: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  evidence: Evidence.optional(),
+});
+export type Fact = z.infer<typeof Fact>;
+
+export const Service = z.object({
+  port: z.number().int(),
+  proto: Proto,
+  /** telnet, http, https, rtsp, rtsps, ssh, snmp, onvif, ftp, sip, ws-discovery, unknown … */
+  kind: z.string(),
+  tls: z.boolean(),
+  banner: z.string().optional(),
+});
+export type Service = z.infer<typeof Service>;
+
+export const FieldSource = z.object({ field: z.string(), value: z.string(), source: z.string() });
+
+export const Host = z.object({
+  address: z.string(),
+  name: z.string().optional(),
+  expectedClass: DeviceClass.optional(),
+  class: DeviceClass,
+  vendor: z.string().optional(),
+  model: z.string().optional(),
+  firmware: z.string().optional(),
+  /** Which observation said what (conflicts are kept: several entries per field). */
+  sources: z.array(FieldSource),
+  services: z.array(Service),
+  /** Set when the host could not be scanned to the end (time-out, interrupted). */
+  incomplete: z.boolean().optional(),
+});
+export type Host = z.infer<typeof Host>;
+
+export const Reference = z.object({
+  /** e.g. "ANSSI-PA-072 R25", "ISO/IEC 27001:2022 A.8.20", "CVE-2021-36260" */
+  id: z.string(),
+  title: z.string().optional(),
+  url: z.string().optional(),
+});
+export type Reference = z.infer<typeof Reference>;
+
+export const Finding = z.object({
+  check: z.string(),
+  host: z.string(),
+  port: z.number().int().optional(),
+  proto: Proto.optional(),
+  severity: Severity,
+  title: Localized,
+  /** Short, data-like detail: the user name, the community, the offered algorithms. */
+  detail: z.string().optional(),
+  /** Extra key for diffing two findings of one check on one port (e.g. the user name). */
+  key: z.string().optional(),
+  evidence: Evidence.optional(),
+  references: z.array(Reference),
+  remediation: Localized,
+  status: z.enum(['open', 'waived']),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const NotEvaluated = z.object({
+  check: z.string(),
+  host: z.string(),
+  port: z.number().int().optional(),
+  proto: Proto.optional(),
+  reason: z.string(),
+});
+export type NotEvaluated = z.infer<typeof NotEvaluated>;
+
+export const ScanError = z.object({
+  host: z.string().optional(),
+  port: z.number().int().optional(),
+  scanner: z.string(),
+  message: z.string(),
+  code: z.string().optional(),
+});
+export type ScanError = z.infer<typeof ScanError>;
+
+export const PHASES = ['discover', 'fingerprint', 'collect', 'evaluate', 'report'] as const;
+export const Phase = z.enum(PHASES);
+export type Phase = z.infer<typeof Phase>;
+
+export const ScanInfo = z.object({
+  id: z.string(),
+  started: z.iso.datetime(),
+  finished: z.iso.datetime(),
+  vigieVersion: z.string(),
+  mode: Mode,
+  profile: z.string(),
+  scope: z.object({ include: z.array(z.string()), exclude: z.array(z.string()) }),
+  targets: z.array(z.string()),
+  ports: z.array(z.number().int()),
+  partial: z.boolean(),
+  partialReason: z.string().optional(),
+  /** Milliseconds per phase. */
+  timings: z.record(z.string(), z.number()),
+  stats: z.object({ targets: z.number().int(), hostsReported: z.number().int(), connections: z.number().int() }),
+  limits: z.object({ perHost: z.number().int(), global: z.number().int() }),
+});
+export type ScanInfo = z.infer<typeof ScanInfo>;
+
+export const Result = z.object({
+  schema: z.literal(RESULT_SCHEMA_ID),
+  scan: ScanInfo,
+  hosts: z.array(Host),
+  facts: z.array(Fact),
+  findings: z.array(Finding),
+  notEvaluated: z.array(NotEvaluated),
+  errors: z.array(ScanError),
+});
+export type Result = z.infer<typeof Result>;
+
+/** The published JSON Schema of the canonical result. */
+export function resultJsonSchema(): unknown {
+  return {
+    $id: 'https://vigie.invalid/schemas/vigie.result.schema.json',
+    title: 'vigie canonical scan result (vigie.result/1)',
+    ...(z.toJSONSchema(Result, { target: 'draft-2020-12' }) as object),
+  };
+}

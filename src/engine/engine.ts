@@ -1,0 +1,276 @@
+/**
+ * The scan engine: scope → discover → fingerprint → collect → evaluate.
+ *
+ * Phases run one after the other over all hosts (hosts in parallel inside a
+ * phase), so that each phase's time is measurable and the progress display
+ * can say where the scan is. Every connection goes through `Net`, which holds
+ * the scope and the politeness limits. A failing scanner becomes an error line
+ * for its host; the scan goes on.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Fact, Host, Mode, Result, ScanError, Service, Phase } from '../core/model.ts';
+import { RESULT_SCHEMA_ID } from '../core/model.ts';
+import { Net } from '../core/net.ts';
+import type { Scope, Target } from '../core/scope.ts';
+import { outOfScope } from '../core/scope.ts';
+import type { Profile } from '../core/profile.ts';
+import type { ProgressSink } from '../core/progress.ts';
+import { silent } from '../core/progress.ts';
+import type { ScanContext, Scanner, HostState } from '../core/scanner.ts';
+import { Aborted, ScopeViolation, errorCode, errorMessage } from '../core/errors.ts';
+import { fingerprint } from '../core/fingerprint.ts';
+import type { ServiceData } from '../core/facts.ts';
+import { VERSION } from '../core/paths.ts';
+import { SCANNERS } from '../../scanners/index.ts';
+import { bannerText, probePort, portFact, TCP_SCANNER } from '../../scanners/tcp.ts';
+import { identifyTcp } from '../../scanners/identify.ts';
+import { evaluate } from '../checks/evaluate.ts';
+
+export interface ScanOptions {
+  targets: readonly Target[];
+  /** The specs as the user wrote them (recorded in the result). */
+  specs: readonly string[];
+  scope: Scope;
+  profile: Profile;
+  mode?: Mode;
+  /** Overrides the profile's port list. */
+  ports?: readonly number[];
+  perHost?: number;
+  global?: number;
+  connectTimeoutMs?: number;
+  readTimeoutMs?: number;
+  /** Upper bound for one scanner on one service. */
+  scannerTimeoutMs?: number;
+  scanners?: readonly Scanner[];
+  progress?: ProgressSink;
+  /** Aborting it stops new probes; open ones get `graceMs` to finish. */
+  interrupt?: AbortSignal;
+  graceMs?: number;
+}
+
+interface HostRun {
+  target: Target;
+  state: HostState;
+  errors: ScanError[];
+  incomplete: boolean;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error(`${what} took longer than ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+export async function runScan(opts: ScanOptions): Promise<Result> {
+  // Scope first: refuse the whole run before any socket exists.
+  const refused = outOfScope(opts.targets, opts.scope);
+  if (refused.length) throw new ScopeViolation(refused.slice(0, 5).join(', ') + (refused.length > 5 ? ` and ${refused.length - 5} more` : ''));
+
+  const started = new Date();
+  const progress = opts.progress ?? silent;
+  const mode = opts.mode ?? 'safe';
+  const profile = opts.profile;
+  const ports = [...new Set(opts.ports ?? profile.ports.tcp)].sort((a, b) => a - b);
+  const hard = new AbortController();
+  const net = new Net({
+    scope: opts.scope,
+    perHost: opts.perHost ?? profile.politeness.perHost,
+    global: opts.global ?? profile.politeness.global,
+    minIntervalMs: profile.politeness.minIntervalMs,
+    connectTimeoutMs: opts.connectTimeoutMs ?? profile.timeouts.connectMs,
+    readTimeoutMs: opts.readTimeoutMs ?? profile.timeouts.readMs,
+    signal: hard.signal,
+  });
+  const runsByAddress = new Map<string, HostRun>();
+  const ctx: ScanContext = {
+    net,
+    mode,
+    signal: hard.signal,
+    params: {},
+    warn: (host, scanner, message, o = {}) => {
+      const run = runsByAddress.get(host);
+      if (run) recordError(run, scanner, Object.assign(new Error(message), o.code ? { code: o.code } : {}), o.port);
+    },
+  };
+  const scanners = opts.scanners ?? SCANNERS;
+  const scannerTimeoutMs = opts.scannerTimeoutMs ?? Math.max(15_000, 4 * (net.connectTimeoutMs + net.readTimeoutMs));
+  const timings: Record<string, number> = {};
+
+  let interrupted = false;
+  let resolveInterrupt: () => void = () => undefined;
+  const interruptedP = new Promise<void>((r) => (resolveInterrupt = r));
+  const onInterrupt = () => {
+    if (interrupted) return;
+    interrupted = true;
+    net.stopNew();
+    progress({ type: 'interrupt', graceMs: opts.graceMs ?? 3000 });
+    resolveInterrupt();
+  };
+  if (opts.interrupt?.aborted) onInterrupt();
+  opts.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+
+  const runs: HostRun[] = opts.targets.map((t) => ({ target: t, state: { address: t.address, services: [], facts: [] }, errors: [], incomplete: false }));
+  for (const run of runs) runsByAddress.set(run.target.address, run);
+
+  const recordError = (run: HostRun, scanner: string, err: unknown, port?: number) => {
+    if (err instanceof Aborted || hard.signal.aborted) {
+      run.incomplete = true;
+      return;
+    }
+    const e: ScanError = { host: run.target.address, scanner, message: errorMessage(err).slice(0, 300) };
+    if (port !== undefined) e.port = port;
+    const code = errorCode(err);
+    if (code) e.code = code;
+    run.errors.push(e);
+    progress({ type: 'error', host: run.target.address, scanner, message: e.message });
+  };
+
+  /** Run one phase over all hosts; on interrupt, give open work `graceMs` then tear it down. */
+  const phase = async (name: Phase, list: HostRun[], work: (run: HostRun) => Promise<void>) => {
+    const t0 = performance.now();
+    progress({ type: 'phase', phase: name });
+    let done = 0;
+    const all = Promise.all(
+      list.map(async (run) => {
+        if (interrupted) {
+          run.incomplete = true;
+          return;
+        }
+        try {
+          await work(run);
+        } catch (err) {
+          recordError(run, 'engine', err);
+        }
+        progress({ type: 'host', phase: name, host: run.target.address, done: ++done, total: list.length });
+      }),
+    );
+    await Promise.race([all, interruptedP.then(() => new Promise((r) => setTimeout(r, opts.graceMs ?? 3000)))]);
+    if (interrupted) {
+      hard.abort(); // destroys every open socket: pending probes settle at once
+      await all;
+    }
+    timings[name] = Math.round(performance.now() - t0);
+  };
+
+  // discover: TCP connect probes and banners.
+  await phase('discover', runs, async (run) => {
+    const address = run.target.address;
+    const probes = await Promise.all(
+      ports.map(async (port) => {
+        try {
+          return await probePort(net, address, port);
+        } catch (err) {
+          recordError(run, TCP_SCANNER, err, port);
+          return undefined;
+        }
+      }),
+    );
+    for (const p of probes) {
+      if (!p || p.state !== 'open') continue;
+      run.state.facts.push(portFact(address, p));
+      const id = identifyTcp(p.port, p.banner);
+      const service: Service = { port: p.port, proto: 'tcp', kind: id.kind, tls: id.tls };
+      const banner = p.banner ? bannerText(p.banner) : undefined;
+      if (banner) service.banner = banner;
+      run.state.services.push(service);
+      run.state.facts.push({ type: 'service', host: address, port: p.port, proto: 'tcp', scanner: TCP_SCANNER, data: { kind: id.kind, tls: id.tls, via: id.via } satisfies ServiceData });
+      if (p.error) recordError(run, TCP_SCANNER, Object.assign(new Error(p.error.message), { code: p.error.code }), p.port);
+    }
+  });
+
+  // Hosts that answered on no port are not reported, unless the inventory named them.
+  const live = runs.filter((r) => r.state.services.length > 0 || r.target.name || r.target.expectedClass || r.errors.length);
+
+  // collect: every scanner that applies to a service observes it.
+  await phase('collect', live, async (run) => {
+    const jobs: Promise<void>[] = [];
+    for (const service of run.state.services) {
+      for (const scanner of scanners) {
+        if (!scanner.appliesTo(service)) continue;
+        jobs.push(
+          withTimeout(scanner.collect(ctx, run.state, service), scannerTimeoutMs, `${scanner.id} on ${service.port}/${service.proto}`).then(
+            (facts) => {
+              run.state.facts.push(...facts);
+            },
+            (err) => recordError(run, scanner.id, err, service.port),
+          ),
+        );
+      }
+    }
+    await Promise.all(jobs);
+    // A scanner may have re-identified a service (an unknown port that speaks HTTP).
+    for (const f of run.state.facts) {
+      if (f.type !== 'service' || f.scanner === TCP_SCANNER) continue;
+      const s = run.state.services.find((x) => x.port === f.port && x.proto === f.proto);
+      const d = f.data as unknown as ServiceData;
+      if (s) {
+        s.kind = d.kind;
+        s.tls = d.tls;
+      }
+    }
+  });
+
+  // fingerprint: class, vendor, model, firmware from everything observed.
+  const hosts: Host[] = [];
+  await phase('fingerprint', live, async (run) => {
+    const id = fingerprint(run.state.facts, run.target.expectedClass);
+    const host: Host = { address: run.target.address, ...id, services: run.state.services.sort((a, b) => a.port - b.port) };
+    if (run.target.name) host.name = run.target.name;
+    if (run.target.expectedClass) host.expectedClass = run.target.expectedClass;
+    if (run.incomplete) host.incomplete = true;
+    hosts.push(host);
+  });
+  // Hosts interrupted before fingerprinting still appear, marked incomplete.
+  for (const run of live) {
+    if (!hosts.some((h) => h.address === run.target.address)) {
+      hosts.push({ address: run.target.address, class: run.target.expectedClass ?? 'unknown', sources: [], services: run.state.services, incomplete: true });
+    }
+  }
+  hosts.sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+
+  const facts: Fact[] = live.flatMap((r) => r.state.facts);
+  const t0 = performance.now();
+  progress({ type: 'phase', phase: 'evaluate' });
+  const { findings, notEvaluated } = evaluate(hosts, facts, profile);
+  timings.evaluate = Math.round(performance.now() - t0);
+  for (const f of findings) progress({ type: 'finding', host: f.host, check: f.check, severity: f.severity });
+
+  opts.interrupt?.removeEventListener('abort', onInterrupt);
+  await net.close();
+  const result: Result = {
+    schema: RESULT_SCHEMA_ID,
+    scan: {
+      id: randomUUID(),
+      started: started.toISOString(),
+      finished: new Date().toISOString(),
+      vigieVersion: VERSION,
+      mode,
+      profile: profile.id,
+      scope: opts.scope.describe(),
+      targets: [...opts.specs],
+      ports,
+      partial: interrupted,
+      timings,
+      stats: { targets: opts.targets.length, hostsReported: hosts.length, connections: net.stats.connections },
+      limits: { perHost: net.perHost, global: net.globalLimit },
+    },
+    hosts,
+    facts,
+    findings,
+    notEvaluated,
+    errors: runs.flatMap((r) => r.errors),
+  };
+  if (interrupted) result.scan.partialReason = 'interrupted (SIGINT): hosts marked incomplete were not scanned to the end';
+  progress({ type: 'end', partial: interrupted, hosts: hosts.length, findings: findings.length });
+  return result;
+}
