@@ -4,7 +4,7 @@ import type { Severity } from '../src/core/model.ts';
 export type Lang = 'en' | 'fr';
 
 export function defaultLang(env: NodeJS.ProcessEnv = process.env): Lang {
-  const locale = env.VIGIE_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
+  const locale = env.VIGIE_LANG || env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return /^fr/i.test(locale) ? 'fr' : 'en';
 }
 

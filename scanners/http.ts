@@ -3,7 +3,6 @@
  * redirect chain (same host, in scope), title, Server header, login form.
  * Bodies are read up to a cap and then dropped; nothing is followed off-host.
  */
-import { request } from 'undici';
 import type { Fact, Service } from '../src/core/model.ts';
 import type { Net } from '../src/core/net.ts';
 import { serviceFact, type Scanner } from '../src/core/scanner.ts';
@@ -60,48 +59,17 @@ export function hasLoginForm(html: string): boolean {
   return /<input[^>]+type\s*=\s*["']?password/i.test(html) || /<form[^>]*(login|signin|logon)/i.test(html);
 }
 
-/** GET one URL through the scan's scope-checked, per-host-limited agent. */
+/** GET one URL on its own connection, inside one of the host's connection slots. */
 export async function httpGet(net: Net, host: string, url: string, headers: Record<string, string> = {}): Promise<HttpExchange> {
-  return net.slot(host, async () => {
-    const res = await request(url, {
-      method: 'GET',
-      dispatcher: net.http(),
-      headers: { 'user-agent': USER_AGENT, accept: '*/*', ...headers },
-      reset: true,
-      headersTimeout: net.readTimeoutMs,
-      bodyTimeout: net.readTimeoutMs,
-    });
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let truncated = false;
-    try {
-      for await (const chunk of res.body) {
-        const b = chunk as Buffer;
-        bytes += b.length;
-        if (bytes > BODY_CAP) {
-          chunks.push(b.subarray(0, Math.max(0, BODY_CAP - (bytes - b.length))));
-          truncated = true;
-          break;
-        }
-        chunks.push(b);
-      }
-    } finally {
-      if (truncated) res.body.destroy();
-    }
-    const flat: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) {
-      if (v === undefined) continue;
-      flat[k.toLowerCase()] = (Array.isArray(v) ? v.join('\n') : v).slice(0, 1000);
-    }
-    return {
-      url,
-      status: res.statusCode,
-      headers: flat,
-      body: Buffer.concat(chunks).toString('latin1'),
-      bodyBytes: bytes,
-      bodyTruncated: truncated,
-    };
-  });
+  const answer = await net.httpRequest(host, url, { headers: { 'user-agent': USER_AGENT, accept: '*/*', ...headers }, maxBytes: BODY_CAP });
+  return {
+    url,
+    status: answer.status,
+    headers: answer.headers,
+    body: answer.body.toString('latin1'),
+    bodyBytes: answer.body.length,
+    bodyTruncated: answer.truncated,
+  };
 }
 
 function baseUrl(host: string, service: Service, tls: boolean): string {

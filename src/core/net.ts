@@ -12,7 +12,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import dgram from 'node:dgram';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Agent, buildConnector } from 'undici';
+import { Agent, Client, buildConnector, type Dispatcher } from 'undici';
 import type { Scope } from './scope.ts';
 import { Aborted, ProbeTimeout, ScopeViolation, SizeLimitExceeded } from './errors.ts';
 
@@ -48,6 +48,32 @@ export interface ReadResult {
 }
 
 const DEFAULT_MAX_BUFFER = 64 * 1024;
+
+export interface HttpRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Body bytes kept; the rest is dropped and `truncated` set. */
+  maxBytes?: number;
+  timeoutMs?: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  /** Lower-case names; repeated headers joined with a newline; each value capped. */
+  headers: Record<string, string>;
+  body: Buffer;
+  truncated: boolean;
+}
+
+/** Destroy a socket and wait until it is really closed. */
+function closed(socket: net.Socket): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    socket.once('close', () => resolve());
+    socket.destroy();
+  });
+}
 
 /**
  * One open TCP (or TLS) connection, read with bounded buffering. The peer can
@@ -210,7 +236,7 @@ export class Net {
   }
 
   /** Run `fn` while holding one of the host's connection slots (and one global slot). */
-  slot<T>(host: string, fn: () => Promise<T>): Promise<T> {
+  async slot<T>(host: string, fn: () => Promise<T>): Promise<T> {
     this.assertInScope(host);
     this.assertRunning();
     let limit = this.hostLimits.get(host);
@@ -240,7 +266,7 @@ export class Net {
       try {
         return await fn(conv);
       } finally {
-        socket.destroy();
+        await closed(socket);
       }
     });
   }
@@ -323,23 +349,84 @@ export class Net {
     });
   }
 
-  /** The shared HTTP agent: scope-checked connector, no keep-alive reuse across slots. */
+  /** undici connector that checks the scope and counts and tracks every socket. */
+  private connector(): buildConnector.connector {
+    const base = buildConnector({ rejectUnauthorized: false, timeout: this.opts.connectTimeoutMs, minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0' } as buildConnector.BuildOptions);
+    return (options, callback) => {
+      if (!this.opts.scope.allows(options.hostname)) {
+        this.stats.refusedByScope++;
+        callback(new ScopeViolation(options.hostname), null);
+        return;
+      }
+      if (this.stopped || this.opts.signal?.aborted) {
+        callback(new Aborted('scan interrupted: no new connection'), null);
+        return;
+      }
+      this.stats.connections++;
+      base(options, (err, socket) => {
+        if (socket) this.track(socket as net.Socket);
+        callback(err as Error, socket as never);
+      });
+    };
+  }
+
+  /**
+   * One HTTP request on its own connection, inside one per-host slot: the
+   * connection is closed (and seen closed) before the slot is released, so
+   * the per-host limit holds from the device's point of view. The body is read
+   * up to `maxBytes` and the rest dropped.
+   */
+  async httpRequest(host: string, url: string, opts: HttpRequestOptions = {}): Promise<HttpAnswer> {
+    return this.slot(host, async () => {
+      const target = new URL(url);
+      const client = new Client(target.origin, {
+        connect: this.connector(),
+        pipelining: 0,
+        headersTimeout: opts.timeoutMs ?? this.opts.readTimeoutMs,
+        bodyTimeout: opts.timeoutMs ?? this.opts.readTimeoutMs,
+      });
+      try {
+        const res = await client.request({
+          path: `${target.pathname}${target.search}`,
+          method: (opts.method ?? 'GET') as Dispatcher.HttpMethod,
+          headers: { connection: 'close', ...opts.headers },
+          ...(opts.body !== undefined ? { body: opts.body } : {}),
+        });
+        const max = opts.maxBytes ?? 256 * 1024;
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        let truncated = false;
+        for await (const chunk of res.body) {
+          const b = chunk as Buffer;
+          if (bytes + b.length > max) {
+            chunks.push(b.subarray(0, max - bytes));
+            bytes = max;
+            truncated = true;
+            break;
+          }
+          bytes += b.length;
+          chunks.push(b);
+        }
+        if (truncated) res.body.destroy();
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v !== undefined) headers[k.toLowerCase()] = (Array.isArray(v) ? v.join('\n') : v).slice(0, 2000);
+        }
+        return { status: res.statusCode, headers, body: Buffer.concat(chunks), truncated };
+      } finally {
+        await client.destroy().catch(() => undefined);
+      }
+    });
+  }
+
+  /**
+   * A shared undici Agent with the same scope-checking connector. Prefer
+   * `httpRequest`, which also holds the per-host slot for the connection's life.
+   */
   http(): Agent {
     if (!this.httpAgent) {
-      const base = buildConnector({ rejectUnauthorized: false, timeout: this.opts.connectTimeoutMs, minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0' } as buildConnector.BuildOptions);
       this.httpAgent = new Agent({
-        connect: (options, callback) => {
-          if (!this.opts.scope.allows(options.hostname)) {
-            this.stats.refusedByScope++;
-            callback(new ScopeViolation(options.hostname), null);
-            return;
-          }
-          this.stats.connections++;
-          base(options, (err, socket) => {
-            if (socket) this.track(socket as net.Socket);
-            callback(err as Error, socket as never);
-          });
-        },
+        connect: this.connector(),
         keepAliveTimeout: 1,
         keepAliveMaxTimeout: 1,
         pipelining: 0,

@@ -39,6 +39,8 @@ export interface ScanOptions {
   global?: number;
   connectTimeoutMs?: number;
   readTimeoutMs?: number;
+  /** How long the discovery probe waits for a banner on ports where the server speaks first. */
+  bannerWaitMs?: number;
   /** Upper bound for one scanner on one service. */
   scannerTimeoutMs?: number;
   scanners?: readonly Scanner[];
@@ -168,7 +170,7 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
     const probes = await Promise.all(
       ports.map(async (port) => {
         try {
-          return await probePort(net, address, port);
+          return await probePort(net, address, port, opts.bannerWaitMs);
         } catch (err) {
           recordError(run, TCP_SCANNER, err, port);
           return undefined;

@@ -24,8 +24,17 @@ export class Tally {
     this.perPort.set(port, (this.perPort.get(port) ?? 0) + 1);
     this.sockets.add(socket);
     socket.on('error', () => undefined); // scanners close abruptly; that is not the device's problem
-    socket.once('close', () => {
+    // The client is done with the connection once it has sent FIN or reset:
+    // count it finished at the first of 'end' and 'close'.
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
       this.current--;
+    };
+    socket.once('end', done);
+    socket.once('close', () => {
+      done();
       this.sockets.delete(socket);
     });
   }
