@@ -68,6 +68,7 @@ const WORDS = {
   none: { en: 'none', fr: 'aucun' },
   connections: { en: 'connections opened', fr: 'connexions ouvertes' },
   duration: { en: 'Duration', fr: 'Durée' },
+  password: { en: 'Password', fr: 'Mot de passe' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

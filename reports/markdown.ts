@@ -34,7 +34,12 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-export function renderMarkdown(result: Result, lang: Lang): string {
+export interface MarkdownOptions {
+  /** `--show-secrets`: the password behind a finding, for the local report only. */
+  secretOf?: (f: Finding) => string | undefined;
+}
+
+export function renderMarkdown(result: Result, lang: Lang, opts: MarkdownOptions = {}): string {
   const out: string[] = [];
   const s = result.scan;
   out.push(`# ${t('reportTitle', lang)}`, '');
@@ -83,6 +88,8 @@ export function renderMarkdown(result: Result, lang: Lang): string {
       out.push(`#### [${severityLabel(f.severity, lang)}] ${mdText(f.title[lang])}${where}`, '');
       out.push(`- **${t('check', lang)}**: \`${f.check}\``);
       if (f.detail) out.push(`- **${t('detail', lang)}**: ${mdText(f.detail)}`);
+      const secret = opts.secretOf?.(f);
+      if (secret !== undefined) out.push(`- **${t('password', lang)}** (--show-secrets): \`${secret.replace(/`/g, "'")}\``);
       out.push(`- **${t('remediation', lang)}**: ${mdText(f.remediation[lang])}`);
       if (f.references.length) out.push(`- **${t('references', lang)}**: ${f.references.map((r) => mdText(r.id)).join('; ')}`);
       if (f.evidence && (f.evidence.sent || f.evidence.received || f.evidence.note)) {

@@ -9,6 +9,7 @@ import { serviceFact, type Scanner } from '../src/core/scanner.ts';
 import { oneLine, trimEvidence } from '../src/core/text.ts';
 import { errorCode } from '../src/core/errors.ts';
 import type { AuthChallenge, HttpResponseData } from '../src/core/facts.ts';
+import { parseChallenges as parseAuthChallenges } from './lib/digest.ts';
 
 const ID = 'http';
 const BODY_CAP = 256 * 1024;
@@ -25,28 +26,15 @@ export interface HttpExchange {
   bodyTruncated: boolean;
 }
 
-/** Parse WWW-Authenticate values (several challenges may share one header). */
+/** WWW-Authenticate values as facts keep them: scheme, realm, qop, algorithm — never the nonce. */
 export function parseChallenges(values: string[]): AuthChallenge[] {
-  const out: AuthChallenge[] = [];
-  for (const value of values) {
-    // Split before each "Scheme " that starts a challenge (a token followed by a space and a param).
-    const parts = value.split(/,\s*(?=[A-Za-z][\w-]*\s+[\w-]+=)/);
-    for (const part of parts) {
-      const m = /^\s*([A-Za-z][\w-]*)(?:\s+(.*))?$/.exec(part);
-      if (!m) continue;
-      const challenge: AuthChallenge = { scheme: m[1]!.toLowerCase() };
-      const params = m[2] ?? '';
-      for (const p of params.matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|([^,\s]*))/g)) {
-        const key = p[1]!.toLowerCase();
-        const val = (p[2] ?? p[3] ?? '').slice(0, 200);
-        if (key === 'realm') challenge.realm = val;
-        else if (key === 'qop') challenge.qop = val;
-        else if (key === 'algorithm') challenge.algorithm = val;
-      }
-      out.push(challenge);
-    }
-  }
-  return out.slice(0, 8);
+  return parseAuthChallenges(values).map((c) => {
+    const out: AuthChallenge = { scheme: c.scheme };
+    if (c.realm !== undefined) out.realm = c.realm.slice(0, 200);
+    if (c.qop !== undefined) out.qop = c.qop;
+    if (c.algorithm !== undefined) out.algorithm = c.algorithm;
+    return out;
+  });
 }
 
 export function titleOf(html: string): string | undefined {

@@ -19,6 +19,7 @@ export const PORT_HINTS: Readonly<Record<number, PortHint>> = {
   80: { kind: 'http', tls: false, clientFirst: true },
   443: { kind: 'https', tls: true, clientFirst: true },
   554: { kind: 'rtsp', tls: false, clientFirst: true },
+  8554: { kind: 'rtsp', tls: false, clientFirst: true },
   322: { kind: 'rtsps', tls: true, clientFirst: true },
   2323: { kind: 'telnet', tls: false, clientFirst: false },
   5060: { kind: 'sip', tls: false, clientFirst: true },

@@ -13,6 +13,8 @@ const DEVICES = [
   { name: 'legacy-cam', personality: 'legacy-camera' },
   { name: 'hardened-cam', personality: 'hardened-camera' },
   { name: 'legacy-nvr', personality: 'legacy-nvr' },
+  // shares the legacy camera's factory credential: cred.reused (a fleet check) needs two devices
+  { name: 'door', personality: 'access-controller' },
 ];
 
 let site: RunningSite;
@@ -21,7 +23,7 @@ const addr = (name: string) => site.devices.find((d) => d.name === name)!.addres
 
 beforeAll(async () => {
   site = await startSite(DEVICES);
-  result = await scanSite(site);
+  result = await scanSite(site, { mode: 'credentials' });
 });
 afterAll(async () => site?.stop());
 
@@ -30,6 +32,12 @@ describe.each([
   // must not fire: port 80 that only redirects to HTTPS (hardened-cam)
   { check: 'http.cleartext-admin', fires: ['legacy-cam', 'legacy-nvr'], mustNotFire: ['hardened-cam'] },
   { check: 'inventory.device', fires: ['legacy-cam', 'hardened-cam', 'legacy-nvr'], mustNotFire: [] },
+  { check: 'proto.ftp-enabled', fires: ['legacy-cam'], mustNotFire: ['hardened-cam', 'legacy-nvr'] },
+  { check: 'ftp.anonymous', fires: ['legacy-cam'], mustNotFire: ['hardened-cam'] },
+  // must not fire: a login form over HTTP is not Basic (legacy-nvr)
+  { check: 'http.basic-over-cleartext', fires: ['legacy-cam'], mustNotFire: ['legacy-nvr', 'hardened-cam'] },
+  { check: 'cred.default-accepted', fires: ['legacy-cam', 'door'], mustNotFire: ['hardened-cam', 'legacy-nvr'] },
+  { check: 'cred.reused', fires: ['legacy-cam', 'door'], mustNotFire: ['hardened-cam', 'legacy-nvr'] },
 ])('$check', ({ check, fires, mustNotFire }) => {
   it.each(fires)('fires on %s', (name) => {
     const found = findingsOf(result, check, addr(name));

@@ -7,6 +7,7 @@ import { loadProfile } from '../src/core/profile.ts';
 import { runScan, type ScanOptions } from '../src/engine/engine.ts';
 import type { Result } from '../src/core/model.ts';
 import { ROOT } from '../src/core/paths.ts';
+import { PERSONALITIES } from '../src/lab/personalities.ts';
 
 export { startSite };
 export type { RunningSite };
@@ -25,7 +26,11 @@ export async function scanSite(site: RunningSite, overrides: Partial<ScanOptions
     scope: Scope.parse([`127.42.${site.block}.0/24`]),
     profile,
     ports: [...new Set([...profile.ports.tcp, ...site.ports])],
+    // UDP services are named after the host scanner that speaks them (sip, ssdp, snmp …): add the ports the site bound.
+    udpPorts: Object.fromEntries(Object.entries(site.udpPorts).map(([id, bound]) => [id, [...new Set([...(profile.ports.udp[id] ?? []), ...bound])]])),
     ...overrides,
+    // The site's private CA plays the client's CA (`--ca`); pass `params: { caPem: '' }` to scan without it.
+    params: { caPem: site.caPem, ...overrides.params },
   });
 }
 
@@ -74,4 +79,16 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 
 export function findingsOf(result: Result, check: string, host?: string) {
   return result.findings.filter((f) => f.check === check && (host === undefined || f.host === host));
+}
+
+/**
+ * A personality's ground truth in a mode. `expected` lists what fires in mode
+ * credentials (the demo's and the benchmark's); in safe or passive mode no
+ * default credential is tried, so the credential checks drop out.
+ */
+export function groundTruth(personality: string, mode: 'passive' | 'safe' | 'credentials' = 'credentials'): string[] {
+  const expected = PERSONALITIES[personality]?.expected;
+  if (!expected) throw new Error(`unknown personality ${personality}`);
+  const list = mode === 'credentials' ? expected : expected.filter((c) => !['cred.default-accepted', 'cred.reused', 'cred.no-auth', 'cred.lockout-observed'].includes(c));
+  return [...list].sort();
 }

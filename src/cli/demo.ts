@@ -3,7 +3,7 @@ import { Scope, type Target } from '../core/scope.ts';
 import { loadProfile } from '../core/profile.ts';
 import { defaultLang } from '../../reports/i18n.ts';
 import { startSite, DEMO_SITE } from '../lab/site.ts';
-import { finish, progressSink, scanWithInterrupt, type OutputCliOptions } from './scan.ts';
+import { announceMode, finish, progressSink, scanWithInterrupt, type OutputCliOptions } from './scan.ts';
 import { parseFormats } from './output.ts';
 
 export type DemoCliOptions = OutputCliOptions;
@@ -26,6 +26,7 @@ export async function runDemoCommand(opts: DemoCliOptions): Promise<number> {
     for (const d of site.devices) say(`  ${d.address.padEnd(15)} ${d.name.padEnd(14)} ${d.personality.id}`);
     for (const note of site.notes) say(`  ${fr ? 'note' : 'note'}: ${note}`);
     const profile = loadProfile('anssi-base');
+    announceMode(opts, profile);
     const targets: Target[] = site.devices.map((d) => ({ address: d.address, name: d.name, expectedClass: d.personality.class }));
     const ports = [...new Set([...profile.ports.tcp, ...site.ports])];
     const result = await scanWithInterrupt({
@@ -35,6 +36,8 @@ export async function runDemoCommand(opts: DemoCliOptions): Promise<number> {
       profile,
       mode: opts.mode,
       ports,
+      // The simulated site's private CA plays the client's CA (`--ca` on a real site).
+      params: { caPem: site.caPem },
       progress: progressSink(opts),
     });
     return finish(result, { ...opts, lang });

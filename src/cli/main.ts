@@ -45,6 +45,7 @@ function commonOutputOptions(cmd: Command): Command {
     .addOption(new Option('--lang <lang>', L('report language: en or fr (default: from the locale)', 'langue du rapport : en ou fr (par défaut : selon la locale)')).argParser(parseLang))
     .addOption(new Option('--progress <how>', L('progress display: auto, tty, json (JSON lines on stderr) or none', 'affichage de la progression : auto, tty, json (lignes JSON sur stderr) ou none')).choices(['auto', 'tty', 'json', 'none']).default('auto'))
     .option('-q, --quiet', L('no progress display and no summary', 'ni progression ni synthèse'))
+    .option('--show-secrets', L('write the default passwords that worked into the local Markdown report (never into result.json, logs or progress)', 'écrire les mots de passe par défaut trouvés dans le rapport Markdown local (jamais dans result.json, les journaux ou la progression)'))
     .option('--debug', L('print stack traces on errors', 'afficher les piles d’appel en cas d’erreur'));
 }
 
@@ -100,6 +101,9 @@ Langue : --lang fr|en, ou VIGIE_LANG / LANG (fr_FR.UTF-8 donne le français).`,
     .option('--format <list>', L('output formats: json, md', 'formats de sortie : json, md'), 'json,md')
     .addOption(new Option('--fail-on <severity>', L('exit 1 when a finding is at or above this severity', 'code 1 si un constat atteint cette sévérité')).choices([...SEVERITIES]))
     .option('--per-host <n>', L('concurrent connections per device (default 2)', 'connexions simultanées par équipement (défaut 2)'), positiveInt('--per-host'))
+    .option('--ca <file>', L('PEM file of the CA certificates your clients trust (site PKI): TLS chains reaching them are trusted', 'fichier PEM des certificats d’AC auxquels vos clients font confiance (IGC du site) : les chaînes TLS qui y mènent sont reconnues'))
+    .option('--interface <name|address>', L('also send one multicast WS-Discovery Probe (239.255.255.250, TTL 1) on this local interface; answers from inside the scope become hosts (default: unicast Probe to each target only)', 'envoyer aussi une sonde WS-Discovery multicast (239.255.255.250, TTL 1) sur cette interface locale ; les réponses venant du périmètre deviennent des équipements (par défaut : sonde unicast vers chaque cible seulement)'))
+    .option('--credentials <file>', L('your own credentials to verify (YAML: id, user, password or passwordEnv, protocols); tried in modes safe and credentials', 'vos propres identifiants à vérifier (YAML : id, user, password ou passwordEnv, protocols) ; essayés en modes safe et credentials'))
     .option('--max-hosts <n>', L('refuse more target addresses than this (default 65536)', 'refuser plus d’adresses cibles que cela (défaut 65536)'), positiveInt('--max-hosts'));
   commonOutputOptions(scan);
   scan.addHelpText(
@@ -138,7 +142,7 @@ Ctrl-C arrête les nouvelles sondes, attend quelques secondes et écrit le résu
     .description(L('start a simulated site on loopback (127.42.x.y), audit it, write the report, stop the site', 'démarrer un site simulé sur la boucle locale (127.42.x.y), l’auditer, écrire le rapport, arrêter le site'))
     .option('-o, --out <dir>', L('output directory', 'répertoire de sortie'), 'vigie-demo')
     .option('--format <list>', L('output formats: json, md', 'formats de sortie : json, md'), 'json,md')
-    .addOption(new Option('--mode <mode>', L('scan mode', 'mode de scan')).choices([...MODES]).default('safe'));
+    .addOption(new Option('--mode <mode>', L('scan mode (the simulated site is ours: default credentials are tried)', 'mode de scan (le site simulé est à nous : les identifiants par défaut sont essayés)')).choices([...MODES]).default('credentials'));
   commonOutputOptions(demo);
   demo.addHelpText(
     'after',

@@ -1,7 +1,7 @@
 /** Writing results and printing the end-of-scan summary. */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Result } from '../core/model.ts';
+import type { Finding, Result } from '../core/model.ts';
 import { SEVERITIES } from '../core/model.ts';
 import { renderMarkdown, severityCounts } from '../../reports/markdown.ts';
 import { severityLabel, type Lang } from '../../reports/i18n.ts';
@@ -23,12 +23,12 @@ function writeAtomic(path: string, content: string): void {
 }
 
 /** Write the result in each format; returns the paths written. */
-export function writeOutputs(result: Result, dir: string, formats: readonly Format[], lang: Lang): string[] {
+export function writeOutputs(result: Result, dir: string, formats: readonly Format[], lang: Lang, secretOf?: (f: Finding) => string | undefined): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const format of formats) {
     const path = join(dir, format === 'json' ? 'result.json' : 'report.md');
-    writeAtomic(path, format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderMarkdown(result, lang));
+    writeAtomic(path, format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderMarkdown(result, lang, secretOf ? { secretOf } : {}));
     written.push(path);
   }
   return written;

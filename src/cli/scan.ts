@@ -1,13 +1,23 @@
 /** `vigie scan`: targets → scope check → engine → files and summary. */
+import { readFileSync } from 'node:fs';
 import type { Result, Mode, Severity } from '../core/model.ts';
 import { atLeast } from '../core/model.ts';
 import { expandTargets, outOfScope, Scope } from '../core/scope.ts';
-import { EXIT, ScopeViolation } from '../core/errors.ts';
+import { EXIT, ScopeViolation, UsageError } from '../core/errors.ts';
 import { loadProfile, type Profile } from '../core/profile.ts';
 import { jsonLines, silent, ttyLine, type ProgressSink } from '../core/progress.ts';
 import { runScan, type ScanOptions } from '../engine/engine.ts';
 import { defaultLang, type Lang } from '../../reports/i18n.ts';
 import { parseFormats, summary, writeOutputs } from './output.ts';
+import { resolveInterface } from '../../scanners/wsdiscovery.ts';
+import { dictionaryEntry, readSiteCredentials } from '../creds/dictionary.ts';
+import type { Finding } from '../core/model.ts';
+
+/** For `--show-secrets`: the dictionary password behind a default-credential finding (site secrets are never shown). */
+function secretOf(f: Finding): string | undefined {
+  if (f.check !== 'cred.default-accepted' || !f.key) return undefined;
+  return dictionaryEntry(f.key)?.password;
+}
 
 export interface OutputCliOptions {
   lang?: Lang;
@@ -17,6 +27,7 @@ export interface OutputCliOptions {
   out: string;
   format: string;
   mode: Mode;
+  showSecrets?: boolean;
 }
 
 export interface ScanCliOptions extends OutputCliOptions {
@@ -27,6 +38,11 @@ export interface ScanCliOptions extends OutputCliOptions {
   failOn?: Severity;
   perHost?: number;
   maxHosts?: number;
+  credentials?: string;
+  /** PEM file of the client's CA set (`--ca`). */
+  ca?: string;
+  /** Interface (name or IPv4 address) for the multicast WS-Discovery Probe (`--interface`). */
+  interface?: string;
 }
 
 export function progressSink(opts: Pick<OutputCliOptions, 'progress' | 'quiet'>): ProgressSink {
@@ -60,10 +76,31 @@ export async function scanWithInterrupt(options: Omit<ScanOptions, 'interrupt'>)
   }
 }
 
+/** The `--ca` bundle: PEM certificates, refused before scanning when there is none. */
+export function readCaFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --ca file "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (!/-----BEGIN CERTIFICATE-----/.test(text)) throw new UsageError(`--ca file "${path}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return text;
+}
+
+/** Credential testing is announced before it starts (stderr, never mixed with the summary). */
+export function announceMode(opts: Pick<OutputCliOptions, 'mode' | 'quiet'>, profile: Profile): void {
+  if (opts.mode === 'credentials' && !opts.quiet) {
+    process.stderr.write(
+      `vigie: mode "credentials": default credentials will be tried on every login service, at most ${profile.credentials.budget} attempts per account per device, ${profile.credentials.maxFailuresPerDevice} failures per device; a device that locks is left alone\n`,
+    );
+  }
+}
+
 /** Write the outputs, print the summary, and choose the exit code. */
 export function finish(result: Result, opts: OutputCliOptions & { failOn?: Severity }): number {
   const lang = opts.lang ?? defaultLang();
-  const written = writeOutputs(result, opts.out, parseFormats(opts.format), lang);
+  const written = writeOutputs(result, opts.out, parseFormats(opts.format), lang, opts.showSecrets ? secretOf : undefined);
   if (!opts.quiet) process.stdout.write(`${summary(result, written, lang)}\n`);
   if (result.scan.partial) return EXIT.interrupted;
   if (opts.failOn && result.findings.some((f) => f.status === 'open' && f.check !== 'inventory.device' && atLeast(f.severity, opts.failOn!))) return EXIT.findings;
@@ -83,10 +120,12 @@ export async function runScanCommand(args: string[], opts: ScanCliOptions): Prom
     return EXIT.usage;
   }
   const profile: Profile = loadProfile(opts.profile);
+  const siteCredentials = opts.credentials ? readSiteCredentials(opts.credentials) : [];
+  const caPem = opts.ca ? readCaFile(opts.ca) : undefined;
+  // Checked before scanning: an unknown interface is a usage error, not a scan error.
+  const multicastInterface = opts.interface ? resolveInterface(opts.interface) : undefined;
   const progress = progressSink(opts);
-  if (opts.mode === 'credentials' && !opts.quiet) {
-    process.stderr.write('vigie: mode "credentials": default credentials will be tried, within the per-account budget of the profile\n');
-  }
+  announceMode(opts, profile);
   progress({ type: 'start', hosts: set.targets.length, ports: (opts.ports ?? profile.ports.tcp).length, mode: opts.mode, profile: profile.id });
   const result = await scanWithInterrupt({
     targets: set.targets,
@@ -97,6 +136,8 @@ export async function runScanCommand(args: string[], opts: ScanCliOptions): Prom
     progress,
     ...(opts.ports ? { ports: opts.ports } : {}),
     ...(opts.perHost ? { perHost: opts.perHost } : {}),
+    ...(caPem || multicastInterface ? { params: { ...(caPem ? { caPem } : {}), ...(multicastInterface ? { interface: multicastInterface } : {}) } } : {}),
+    siteCredentials,
   });
   return finish(result, opts);
 }

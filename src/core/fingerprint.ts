@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { DeviceClass, Fact, Host } from './model.ts';
 import { DEVICE_CLASSES } from './model.ts';
-import type { HttpResponseData, TcpPortData } from './facts.ts';
+import type { HttpResponseData, RtspOptionsData, SipOptionsData, SsdpResponseData, TcpPortData } from './facts.ts';
 import { PROFILES_DIR } from './paths.ts';
 
 interface Rule {
-  field: 'http.server' | 'http.title' | 'http.realm' | 'banner';
+  field: 'http.server' | 'http.title' | 'http.realm' | 'banner' | 'rtsp.server' | 'sip.server' | 'ssdp.server';
   match: string;
   vendor?: string;
   class?: DeviceClass;
@@ -42,6 +42,15 @@ function observations(facts: readonly Fact[]): { field: Rule['field']; value: st
       if (d.server) out.push({ field: 'http.server', value: d.server, source: `${src} Server header` });
       for (const t of [d.title, d.final?.title]) if (t) out.push({ field: 'http.title', value: t, source: `${src} page title` });
       for (const a of [...(d.auth ?? []), ...(d.final?.auth ?? [])]) if (a.realm) out.push({ field: 'http.realm', value: a.realm, source: `${src} auth realm` });
+    } else if (f.type === 'rtsp.options' || f.type === 'rtsp.describe') {
+      const d = f.data as unknown as Pick<RtspOptionsData, 'server'>;
+      if (d.server) out.push({ field: 'rtsp.server', value: d.server, source: `rtsp ${f.port} Server header` });
+    } else if (f.type === 'sip.options') {
+      const d = f.data as unknown as SipOptionsData;
+      for (const v of [d.server, d.userAgent]) if (v) out.push({ field: 'sip.server', value: v, source: `sip ${f.port}/${f.proto} Server header` });
+    } else if (f.type === 'ssdp.response') {
+      const d = f.data as unknown as SsdpResponseData;
+      for (const a of d.answers ?? []) if (a.server) out.push({ field: 'ssdp.server', value: a.server, source: `ssdp ${f.port}/udp SERVER header` });
     } else if (f.type === 'tcp.port') {
       const d = f.data as unknown as TcpPortData;
       if (d.banner) out.push({ field: 'banner', value: d.banner, source: `banner ${f.port}/tcp` });

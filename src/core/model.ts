@@ -135,7 +135,7 @@ export const ScanError = z.object({
 });
 export type ScanError = z.infer<typeof ScanError>;
 
-export const PHASES = ['discover', 'fingerprint', 'collect', 'evaluate', 'report'] as const;
+export const PHASES = ['discover', 'collect', 'fingerprint', 'credentials', 'evaluate', 'report'] as const;
 export const Phase = z.enum(PHASES);
 export type Phase = z.infer<typeof Phase>;
 

@@ -49,6 +49,151 @@ export interface ReadResult {
 
 const DEFAULT_MAX_BUFFER = 64 * 1024;
 
+export interface UdpExchangeOptions {
+  timeoutMs?: number;
+  /** Bytes accepted over all answers; past it the exchange ends. */
+  maxBytes?: number;
+  /** End as soon as this returns true for the answers so far. */
+  until?: (answers: Buffer[]) => boolean;
+  /** After an answer, end when no other one came within this many ms. */
+  settleMs?: number;
+  /** Connect the socket (ICMP port-unreachable ends the exchange with ECONNREFUSED). */
+  connect?: boolean;
+}
+
+/** A datagram, or a function that builds it from the local address the socket got. */
+export type UdpPayload = Buffer | ((local: { address: string; port: number }) => Buffer);
+
+export interface UdpAnswer {
+  data: Buffer;
+  /** Source port of the answer. */
+  port: number;
+}
+
+/**
+ * One UDP socket talking to one host over several request/answer rounds
+ * (SNMP: a paced dictionary of communities, then GETs and walks), while the
+ * host's slot is held. Answers from any other address are dropped; past
+ * `maxBytes` or `maxDatagrams` the socket is closed and `overflow` is set.
+ */
+export class UdpConversation {
+  private readonly queue: Buffer[] = [];
+  private waiter: (() => void) | undefined;
+  private closedFlag = false;
+  private connected = false;
+  overflow = false;
+  /** An ICMP port-unreachable came back (connected sockets only): nothing listens there. */
+  refused = false;
+  /** Datagrams and bytes received (including dropped ones past the caps). */
+  datagrams = 0;
+  bytes = 0;
+  sent = 0;
+
+  constructor(
+    private readonly socket: dgram.Socket,
+    readonly host: string,
+    readonly port: number,
+    private readonly maxBytes: number,
+    private readonly maxDatagrams: number,
+  ) {
+    socket.on('message', (msg, rinfo) => {
+      if (rinfo.address !== host || this.closedFlag) return;
+      this.datagrams++;
+      this.bytes += msg.length;
+      if (this.bytes > this.maxBytes || this.datagrams > this.maxDatagrams) {
+        this.overflow = true;
+        this.close();
+        return;
+      }
+      this.queue.push(msg);
+      this.wake();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') this.refused = true;
+      this.close();
+    });
+    socket.on('close', () => {
+      this.closedFlag = true;
+      this.wake();
+    });
+  }
+
+  /** Connect the socket to host:port, so that an ICMP port-unreachable ends the conversation at once (`refused`). */
+  connect(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closedFlag) return resolve();
+      // Closed meanwhile (interrupt, connect error): the callback would never come.
+      const onClose = () => resolve();
+      this.socket.once('close', onClose);
+      try {
+        this.socket.connect(this.port, this.host, () => {
+          this.socket.off('close', onClose);
+          this.connected = true;
+          resolve();
+        });
+      } catch {
+        this.socket.off('close', onClose);
+        this.close();
+        resolve();
+      }
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  get isClosed(): boolean {
+    return this.closedFlag;
+  }
+
+  send(payload: Buffer): void {
+    if (this.closedFlag) return;
+    this.sent++;
+    try {
+      const done = (err: Error | null) => {
+        if (!err) return;
+        if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') this.refused = true;
+        this.close();
+      };
+      if (this.connected) this.socket.send(payload, done);
+      else this.socket.send(payload, this.port, this.host, done);
+    } catch {
+      this.close(); // closed under us (interrupt): no more sends
+    }
+  }
+
+  /** The next datagram in arrival order, or undefined after `timeoutMs` (or once closed). */
+  next(timeoutMs: number): Promise<Buffer | undefined> {
+    const first = this.queue.shift();
+    if (first) return Promise.resolve(first);
+    if (this.closedFlag || timeoutMs <= 0) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiter = () => {
+        clearTimeout(timer);
+        resolve(this.queue.shift());
+      };
+    });
+  }
+
+  close(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    try {
+      this.socket.close();
+    } catch {
+      /* already closed by destroyAll */
+    }
+    this.wake();
+  }
+}
+
 export interface HttpRequestOptions {
   method?: string;
   headers?: Record<string, string>;
@@ -184,6 +329,58 @@ export interface ConnectOptions {
   maxBytes?: number;
 }
 
+/** One datagram to send with `udpCollect`. */
+export interface UdpDatagram {
+  host: string;
+  port: number;
+  payload: Buffer;
+}
+
+export interface UdpCollectOptions {
+  /** How long to keep listening after the last datagram was handed to the socket. */
+  windowMs: number;
+  /** SO_RCVBUF asked for (the kernel caps it at net.core.rmem_max, then doubles it). */
+  recvBufferBytes?: number;
+  /** Bytes kept over all answers; past it answers are dropped and counted. */
+  maxBytes?: number;
+  /** Answers kept at most; past it answers are dropped and counted. */
+  maxAnswers?: number;
+  /**
+   * Local IPv4 address of the interface a multicast datagram leaves from.
+   * Required to send to a multicast group: nothing is multicast by default.
+   */
+  multicastInterface?: string;
+  /** Multicast TTL (default 1: the local segment only, never routed). */
+  multicastTtl?: number;
+}
+
+export interface UdpCollectAnswer {
+  from: string;
+  port: number;
+  data: Buffer;
+  /** Milliseconds after the first send. */
+  atMs: number;
+}
+
+export interface UdpCollectResult {
+  answers: UdpCollectAnswer[];
+  /** Datagrams the kernel accepted for sending. */
+  sent: number;
+  sendErrors: number;
+  /** Answers from addresses outside the scope: dropped unread. */
+  outOfScope: number;
+  /** Answers dropped because `maxBytes` or `maxAnswers` was reached. */
+  overCap: number;
+  /** The receive buffer the kernel actually granted (bytes). */
+  recvBufferBytes: number;
+  windowMs: number;
+}
+
+function isMulticastIpv4(host: string): boolean {
+  const first = Number(/^(\d{1,3})\./.exec(host)?.[1]);
+  return first >= 224 && first <= 239;
+}
+
 export class Net {
   readonly stats: NetStats = { connections: 0, refusedByScope: 0 };
   readonly perHost: number;
@@ -280,8 +477,9 @@ export class Net {
       let socket: net.Socket;
       const onError = (err: Error) => {
         clearTimeout(timer);
-        socket.destroy();
-        reject(err);
+        // Release the slot only once the socket is really closed: the device must
+        // never see this connection overlap the next one.
+        void closed(socket).then(() => reject(err));
       };
       if (opts.tls) {
         const tlsOpts: tls.ConnectionOptions = {
@@ -305,47 +503,99 @@ export class Net {
       }
       this.track(socket);
       socket.once('error', onError);
-      socket.once('connect', () => socket.off('error', onError));
+      // A TLS socket emits 'connect' at TCP level, before the handshake can still fail: keep the handler until 'secureConnect'.
       if (opts.tls) socket.once('secureConnect', () => socket.off('error', onError));
+      else socket.once('connect', () => socket.off('error', onError));
       const timer = setTimeout(() => onError(new ProbeTimeout(`connect to ${host}:${port} timed out after ${timeoutMs} ms`)), timeoutMs);
     });
   }
 
   /** A UDP socket for request/answer exchanges with one in-scope host. */
-  async udpExchange(
-    host: string,
-    port: number,
-    payload: Buffer,
-    opts: { timeoutMs?: number; maxBytes?: number; until?: (answers: Buffer[]) => boolean } = {},
-  ): Promise<Buffer[]> {
+  async udpExchange(host: string, port: number, payload: UdpPayload, opts: UdpExchangeOptions = {}): Promise<Buffer[]> {
+    return (await this.udpExchangeFrom(host, port, payload, opts)).map((a) => a.data);
+  }
+
+  /**
+   * Like `udpExchange`, with the source port of each answer (many UPnP stacks
+   * answer from another port than the one asked). With `connect`, the socket is
+   * connected to host:port, so an ICMP port-unreachable fails the exchange at
+   * once with ECONNREFUSED instead of waiting the whole time-out; answers from
+   * any other source port are then not seen. `payload` may be built from the
+   * local address and port (SIP puts them in its Via header).
+   */
+  async udpExchangeFrom(host: string, port: number, payload: UdpPayload, opts: UdpExchangeOptions = {}): Promise<UdpAnswer[]> {
     return this.slot(host, () => {
       this.stats.connections++;
-      return new Promise<Buffer[]>((resolve, reject) => {
-        const socket = dgram.createSocket('udp4');
+      return new Promise<UdpAnswer[]>((resolve, reject) => {
+        const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
         this.track(socket);
-        const answers: Buffer[] = [];
+        const answers: UdpAnswer[] = [];
         let total = 0;
+        let done = false;
+        let settle: NodeJS.Timeout | undefined;
         const max = opts.maxBytes ?? DEFAULT_MAX_BUFFER;
-        const finish = () => {
+        const end = (err?: Error) => {
+          if (done) return;
+          done = true;
           clearTimeout(timer);
-          socket.close();
-          resolve(answers);
+          clearTimeout(settle);
+          try {
+            socket.close();
+          } catch {
+            /* already closed by destroyAll */
+          }
+          if (err) reject(err);
+          else resolve(answers);
         };
-        const timer = setTimeout(finish, opts.timeoutMs ?? this.opts.readTimeoutMs);
+        const timer = setTimeout(() => end(), opts.timeoutMs ?? this.opts.readTimeoutMs);
         socket.on('message', (msg, rinfo) => {
           if (rinfo.address !== host) return; // only the host we asked
           total += msg.length;
-          if (total > max) return finish();
-          answers.push(msg);
-          if (opts.until?.(answers)) finish();
+          if (total > max) return end();
+          answers.push({ data: msg, port: rinfo.port });
+          if (opts.until?.(answers.map((a) => a.data))) return end();
+          if (opts.settleMs !== undefined) {
+            clearTimeout(settle);
+            settle = setTimeout(() => end(), opts.settleMs);
+          }
         });
-        socket.on('error', (err) => {
-          clearTimeout(timer);
-          socket.close();
-          reject(err);
-        });
-        socket.send(payload, port, host);
+        socket.on('error', (err) => end(err));
+        socket.on('close', () => end());
+        // The socket may be closed (interrupt) before it is bound: never let send throw out of a callback.
+        const fire = (send: (data: Buffer) => void) => {
+          if (done) return;
+          try {
+            send(typeof payload === 'function' ? payload(socket.address()) : payload);
+          } catch (err) {
+            end(err as Error);
+          }
+        };
+        const sent = (err: Error | null) => err && end(err);
+        if (opts.connect) socket.connect(port, host, (err?: Error) => (err ? end(err) : fire((data) => socket.send(data, sent))));
+        else socket.bind(0, () => fire((data) => socket.send(data, port, host, sent)));
       });
+    });
+  }
+
+  /**
+   * Hand `fn` a UDP socket for a conversation with one in-scope host; the
+   * host's slot is held for the whole conversation and the socket is always
+   * closed after. The caller paces its own sends (protocol-specific rate).
+   * With `connect`, only answers from host:port are seen and an ICMP
+   * port-unreachable sets `refused` and closes the conversation at once.
+   */
+  withUdp<T>(host: string, port: number, opts: { maxBytes?: number; maxDatagrams?: number; connect?: boolean }, fn: (u: UdpConversation) => Promise<T>): Promise<T> {
+    return this.slot(host, async () => {
+      this.stats.connections++;
+      const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+      this.track(socket);
+      const conv = new UdpConversation(socket, host, port, opts.maxBytes ?? 1024 * 1024, opts.maxDatagrams ?? 1024);
+      if (opts.connect) await conv.connect();
+      try {
+        return await fn(conv);
+      } finally {
+        conv.close();
+      }
     });
   }
 
@@ -436,6 +686,97 @@ export class Net {
       });
     }
     return this.httpAgent;
+  }
+
+  /**
+   * Send datagrams from ONE socket and collect every answer for a whole
+   * window (discovery protocols: one probe, many answers, or one probe per
+   * host and hundreds of answers at once). Unicast destinations must be in
+   * scope; a multicast group is only allowed with an explicit
+   * `multicastInterface` (TTL 1). Answers from outside the scope are dropped.
+   * The receive buffer is enlarged so a burst of answers is not lost in the
+   * kernel; the granted size is reported.
+   */
+  async udpCollect(destinations: readonly UdpDatagram[], opts: UdpCollectOptions): Promise<UdpCollectResult> {
+    for (const d of destinations) {
+      if (isMulticastIpv4(d.host)) {
+        if (!opts.multicastInterface) {
+          this.stats.refusedByScope++;
+          throw new ScopeViolation(`${d.host} (multicast needs an explicit interface)`);
+        }
+      } else {
+        this.assertInScope(d.host);
+      }
+    }
+    this.assertRunning();
+    return this.global(
+      () =>
+        new Promise<UdpCollectResult>((resolve, reject) => {
+          const result: UdpCollectResult = { answers: [], sent: 0, sendErrors: 0, outOfScope: 0, overCap: 0, recvBufferBytes: 0, windowMs: opts.windowMs };
+          if (this.stopped || this.opts.signal?.aborted) return reject(new Aborted('scan interrupted: no new probe'));
+          const maxBytes = opts.maxBytes ?? 16 * 1024 * 1024;
+          const maxAnswers = opts.maxAnswers ?? 10_000;
+          const socket = dgram.createSocket({ type: 'udp4' });
+          this.track(socket);
+          let bytes = 0;
+          let t0 = Date.now();
+          let timer: NodeJS.Timeout | undefined;
+          let done = false;
+          const onAbort = () => finish();
+          const finish = (err?: Error) => {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            this.opts.signal?.removeEventListener('abort', onAbort);
+            try {
+              socket.close();
+            } catch {
+              /* already closed by destroyAll */
+            }
+            if (err) reject(err);
+            else resolve(result);
+          };
+          this.opts.signal?.addEventListener('abort', onAbort, { once: true });
+          socket.on('message', (msg, rinfo) => {
+            if (done) return;
+            if (!this.opts.scope.allows(rinfo.address)) {
+              result.outOfScope++;
+              return;
+            }
+            if (result.answers.length >= maxAnswers || bytes + msg.length > maxBytes) {
+              result.overCap++;
+              return;
+            }
+            bytes += msg.length;
+            result.answers.push({ from: rinfo.address, port: rinfo.port, data: msg, atMs: Date.now() - t0 });
+          });
+          socket.once('error', (err) => finish(err));
+          socket.once('close', () => finish());
+          const bind = opts.multicastInterface ? { port: 0, address: opts.multicastInterface } : { port: 0 };
+          socket.bind(bind, () => {
+            try {
+              socket.setRecvBufferSize(opts.recvBufferBytes ?? 4 * 1024 * 1024);
+            } catch {
+              /* the kernel refused the size: the granted one is reported below */
+            }
+            result.recvBufferBytes = socket.getRecvBufferSize();
+            if (opts.multicastInterface) {
+              socket.setMulticastInterface(opts.multicastInterface);
+              socket.setMulticastTTL(opts.multicastTtl ?? 1);
+              socket.setMulticastLoopback(true);
+            }
+            t0 = Date.now();
+            for (const d of destinations) {
+              this.stats.connections++;
+              socket.send(d.payload, d.port, d.host, (err) => {
+                if (err) result.sendErrors++;
+                else result.sent++;
+              });
+            }
+            timer = setTimeout(() => finish(), opts.windowMs);
+          });
+        }),
+    );
   }
 
   private track(socket: net.Socket | dgram.Socket): void {

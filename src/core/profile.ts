@@ -4,8 +4,8 @@
  *
  * Merge rules for `extends` (the child is applied over the parent):
  *   - scalars: the child's value replaces the parent's;
- *   - maps (`checks`, `politeness`, `timeouts`, a check's `params`): merged key by key, recursively;
- *   - lists (`ports.tcp`, `classes`): the child's list replaces the parent's whole.
+ *   - maps (`checks`, `politeness`, `timeouts`, a check's `params`, `ports.udp`, `scanners`): merged key by key, recursively;
+ *   - lists (`ports.tcp`, `ports.udp.<scanner>`, `classes`): the child's list replaces the parent's whole.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,14 @@ export const ProfileSchema = z.strictObject({
   extends: z.string().optional(),
   title: Localized,
   description: Localized.optional(),
-  ports: z.strictObject({ tcp: z.array(z.number().int().min(1).max(65535)).min(1) }).partial().optional(),
+  ports: z
+    .strictObject({
+      tcp: z.array(z.number().int().min(1).max(65535)).min(1),
+      /** UDP ports per host scanner id (UDP has no banner: the port says which protocol to speak). */
+      udp: z.record(z.string(), z.array(z.number().int().min(1).max(65535))),
+    })
+    .partial()
+    .optional(),
   politeness: z
     .strictObject({
       perHost: z.number().int().min(1).max(16),
@@ -45,6 +52,16 @@ export const ProfileSchema = z.strictObject({
     .partial()
     .optional(),
   checks: z.record(z.string(), CheckSetting).optional(),
+  /** The credential engine's budget (mode `credentials`, and site credentials in mode `safe`). */
+  credentials: z
+    .strictObject({
+      budget: z.number().int().min(1).max(10),
+      maxFailuresPerDevice: z.number().int().min(1).max(50),
+    })
+    .partial()
+    .optional(),
+  /** Parameters of the scanners, by scanner id (e.g. `rtsp: { describeBudget: 8 }`). */
+  scanners: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 export type ProfileFile = z.infer<typeof ProfileSchema>;
 
@@ -56,16 +73,19 @@ export interface Profile {
   description?: { en: string; fr: string };
   /** The chain of profile ids, base first. */
   lineage: string[];
-  ports: { tcp: number[] };
+  ports: { tcp: number[]; udp: Record<string, number[]> };
   politeness: { perHost: number; global: number; minIntervalMs: number };
   timeouts: { connectMs: number; readMs: number };
   checks: Record<string, z.infer<typeof CheckSetting>>;
+  credentials: { budget: number; maxFailuresPerDevice: number };
+  scanners: Record<string, Record<string, unknown>>;
 }
 
 const DEFAULTS = {
-  ports: { tcp: [21, 22, 23, 80, 443, 554, 322, 5060, 8000, 8080, 8443, 8899, 37777, 34567] },
+  ports: { tcp: [21, 22, 23, 80, 443, 554, 322, 5060, 8000, 8080, 8443, 8899, 37777, 34567], udp: { sip: [5060], ssdp: [1900] } },
   politeness: { perHost: 2, global: 64, minIntervalMs: 10 },
   timeouts: { connectMs: 2000, readMs: 3000 },
+  credentials: { budget: 3, maxFailuresPerDevice: 6 },
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -158,5 +178,6 @@ export function loadProfile(idOrPath = 'anssi-base'): Profile {
     ...(leaf.description ? { description: leaf.description } : {}),
     lineage: chain.map((f) => f.id),
     checks: profile.checks ?? {},
+    scanners: profile.scanners ?? {},
   };
 }

@@ -36,6 +36,33 @@ export interface Scanner {
   collect(ctx: ScanContext, host: HostState, service: Service): Promise<Fact[]>;
 }
 
+/**
+ * A scanner run once per live host in the collect phase, for what the TCP
+ * discovery cannot see: UDP services (SIP, SSDP) answer only when asked in
+ * their own protocol. It receives the UDP ports the profile lists under its
+ * id (`ports.udp.<id>`). A `service` fact with `proto: 'udp'` it returns adds
+ * that service to the host.
+ */
+export interface HostScanner {
+  id: string;
+  description: string;
+  collectHost(ctx: ScanContext, host: HostState, udpPorts: readonly number[]): Promise<Fact[]>;
+  /**
+   * Optional, discover phase: a small bounded probe of every target (a few
+   * datagrams, one short wait), so that a device answering only over UDP
+   * (a switch with SNMP and no TCP port open) is still found. A `service` fact
+   * with `proto: 'udp'` it returns adds that service and makes the host live.
+   */
+  discoverHost?(ctx: ScanContext, address: string, udpPorts: readonly number[]): Promise<Fact[]>;
+  /**
+   * Optional, after the discover phase: hosts the scanner's discovery heard
+   * that were not targets (a multicast WS-Discovery answer). The engine adds
+   * those inside the scope, with these facts, and runs the discover phase on
+   * them too. Called once per scan.
+   */
+  extraHosts?(ctx: ScanContext): Promise<{ address: string; facts: Fact[] }[]>;
+}
+
 /** Helper for scanners: a fact about one service. */
 export function serviceFact(
   scanner: string,

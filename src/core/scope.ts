@@ -101,7 +101,7 @@ export class Scope {
   }
 
   static parse(include: readonly string[], exclude: readonly string[] = []): Scope {
-    return new Scope(include.map(parseRange), exclude.map(parseRange));
+    return new Scope(include.map((s) => parseRange(s)), exclude.map((s) => parseRange(s)));
   }
 
   allows(address: string): boolean {
@@ -219,7 +219,7 @@ export function expandTargets(
   opts: { exclude?: readonly string[]; maxTargets?: number } = {},
 ): TargetSet {
   if (args.length === 0) throw new UsageError('no targets given (example: vigie scan 192.0.2.0/24)');
-  const exclude = (opts.exclude ?? []).map(parseRange);
+  const exclude = (opts.exclude ?? []).map((s) => parseRange(s));
   const max = opts.maxTargets ?? DEFAULT_MAX_TARGETS;
   const byAddress = new Map<number, Target>();
   const specs: string[] = [];

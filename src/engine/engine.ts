@@ -16,15 +16,18 @@ import { outOfScope } from '../core/scope.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ProgressSink } from '../core/progress.ts';
 import { silent } from '../core/progress.ts';
-import type { ScanContext, Scanner, HostState } from '../core/scanner.ts';
+import type { ScanContext, Scanner, HostScanner, HostState } from '../core/scanner.ts';
 import { Aborted, ScopeViolation, errorCode, errorMessage } from '../core/errors.ts';
 import { fingerprint } from '../core/fingerprint.ts';
 import type { ServiceData } from '../core/facts.ts';
 import { VERSION } from '../core/paths.ts';
-import { SCANNERS } from '../../scanners/index.ts';
+import { HOST_SCANNERS, SCANNERS } from '../../scanners/index.ts';
 import { bannerText, probePort, portFact, TCP_SCANNER } from '../../scanners/tcp.ts';
 import { identifyTcp } from '../../scanners/identify.ts';
 import { evaluate } from '../checks/evaluate.ts';
+import { testHostCredentials } from '../creds/engine.ts';
+import { credentialTargets } from '../creds/targets.ts';
+import type { DictionaryEntry } from '../creds/dictionary.ts';
 
 export interface ScanOptions {
   targets: readonly Target[];
@@ -44,6 +47,14 @@ export interface ScanOptions {
   /** Upper bound for one scanner on one service. */
   scannerTimeoutMs?: number;
   scanners?: readonly Scanner[];
+  /** Scanners run once per live host (UDP services); default `HOST_SCANNERS`. */
+  hostScanners?: readonly HostScanner[];
+  /** UDP ports by host scanner id; overrides the profile's `ports.udp`. */
+  udpPorts?: Readonly<Record<string, readonly number[]>>;
+  /** Scanner parameters merged over the profile's `scanners` (e.g. site credentials: `snmpV3`). */
+  params?: Readonly<Record<string, unknown>>;
+  /** The user's own credentials (`--credentials FILE`), tried in modes safe and credentials. */
+  siteCredentials?: readonly DictionaryEntry[];
   progress?: ProgressSink;
   /** Aborting it stops new probes; open ones get `graceMs` to finish. */
   interrupt?: AbortSignal;
@@ -98,13 +109,15 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
     net,
     mode,
     signal: hard.signal,
-    params: {},
+    params: { ...(profile.scanners ?? {}), ...opts.params },
     warn: (host, scanner, message, o = {}) => {
       const run = runsByAddress.get(host);
       if (run) recordError(run, scanner, Object.assign(new Error(message), o.code ? { code: o.code } : {}), o.port);
     },
   };
   const scanners = opts.scanners ?? SCANNERS;
+  const hostScanners = opts.hostScanners ?? HOST_SCANNERS;
+  const udpPorts: Readonly<Record<string, readonly number[]>> = { ...profile.ports.udp, ...opts.udpPorts };
   const scannerTimeoutMs = opts.scannerTimeoutMs ?? Math.max(15_000, 4 * (net.connectTimeoutMs + net.readTimeoutMs));
   const timings: Record<string, number> = {};
 
@@ -164,9 +177,25 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
     timings[name] = Math.round(performance.now() - t0);
   };
 
-  // discover: TCP connect probes and banners.
-  await phase('discover', runs, async (run) => {
+  // discover: TCP connect probes and banners, and the host scanners' own UDP probes.
+  const discoverHost = async (run: HostRun) => {
     const address = run.target.address;
+    const udpDiscovery = hostScanners.map(async (hostScanner) => {
+      const udp = udpPorts[hostScanner.id] ?? [];
+      if (!hostScanner.discoverHost || !udp.length) return;
+      try {
+        const facts = await withTimeout(hostScanner.discoverHost(ctx, address, udp), scannerTimeoutMs, `${hostScanner.id} discovery on udp ${udp.join(',')}`);
+        for (const f of facts) {
+          run.state.facts.push(f);
+          if (f.type === 'service' && f.proto === 'udp' && f.port !== undefined && !run.state.services.some((s) => s.proto === 'udp' && s.port === f.port)) {
+            const d = f.data as unknown as ServiceData;
+            run.state.services.push({ port: f.port, proto: 'udp', kind: d.kind, tls: d.tls });
+          }
+        }
+      } catch (err) {
+        recordError(run, hostScanner.id, err);
+      }
+    });
     const probes = await Promise.all(
       ports.map(async (port) => {
         try {
@@ -177,6 +206,7 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
         }
       }),
     );
+    await Promise.all(udpDiscovery);
     for (const p of probes) {
       if (!p || p.state !== 'open') continue;
       run.state.facts.push(portFact(address, p));
@@ -188,7 +218,34 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
       run.state.facts.push({ type: 'service', host: address, port: p.port, proto: 'tcp', scanner: TCP_SCANNER, data: { kind: id.kind, tls: id.tls, via: id.via } satisfies ServiceData });
       if (p.error) recordError(run, TCP_SCANNER, Object.assign(new Error(p.error.message), { code: p.error.code }), p.port);
     }
-  });
+  };
+  await phase('discover', runs, discoverHost);
+
+  // Hosts a discovery protocol heard that were not targets (multicast WS-Discovery
+  // answers): inside the scope, they are added and discovered like targets.
+  const extra: HostRun[] = [];
+  for (const hostScanner of hostScanners) {
+    if (interrupted || !hostScanner.extraHosts) continue;
+    try {
+      for (const found of await hostScanner.extraHosts(ctx)) {
+        if (runsByAddress.has(found.address) || !opts.scope.allows(found.address)) continue;
+        const services = found.facts
+          .filter((f) => f.type === 'service' && f.proto === 'udp' && f.port !== undefined)
+          .map((f) => ({ port: f.port!, proto: 'udp' as const, kind: (f.data as unknown as ServiceData).kind, tls: false }));
+        const run: HostRun = { target: { address: found.address }, state: { address: found.address, services, facts: [...found.facts] }, errors: [], incomplete: false };
+        runs.push(run);
+        runsByAddress.set(found.address, run);
+        extra.push(run);
+      }
+    } catch (err) {
+      progress({ type: 'error', host: '', scanner: hostScanner.id, message: errorMessage(err) });
+    }
+  }
+  if (extra.length) {
+    const before = timings.discover ?? 0;
+    await phase('discover', extra, discoverHost);
+    timings.discover = before + (timings.discover ?? 0);
+  }
 
   // Hosts that answered on no port are not reported, unless the inventory named them.
   const live = runs.filter((r) => r.state.services.length > 0 || r.target.name || r.target.expectedClass || r.errors.length);
@@ -209,8 +266,21 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
         );
       }
     }
+    // UDP services are invisible to the TCP discovery: host scanners ask for them once per host.
+    for (const hostScanner of hostScanners) {
+      const udp = udpPorts[hostScanner.id] ?? [];
+      if (!udp.length) continue;
+      jobs.push(
+        withTimeout(hostScanner.collectHost(ctx, run.state, udp), scannerTimeoutMs, `${hostScanner.id} on udp ${udp.join(',')}`).then(
+          (facts) => {
+            run.state.facts.push(...facts);
+          },
+          (err) => recordError(run, hostScanner.id, err),
+        ),
+      );
+    }
     await Promise.all(jobs);
-    // A scanner may have re-identified a service (an unknown port that speaks HTTP).
+    // A scanner may have re-identified a service (an unknown port that speaks HTTP), or found a UDP one.
     for (const f of run.state.facts) {
       if (f.type !== 'service' || f.scanner === TCP_SCANNER) continue;
       const s = run.state.services.find((x) => x.port === f.port && x.proto === f.proto);
@@ -218,6 +288,8 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
       if (s) {
         s.kind = d.kind;
         s.tls = d.tls;
+      } else if (f.proto === 'udp' && f.port !== undefined) {
+        run.state.services.push({ port: f.port, proto: 'udp', kind: d.kind, tls: d.tls });
       }
     }
   });
@@ -239,6 +311,22 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
     }
   }
   hosts.sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+
+  // credentials: login services tried with the negative control, within the budget (src/creds).
+  if (mode !== 'passive') {
+    await phase('credentials', live, async (run) => {
+      const targets = credentialTargets(run.state);
+      if (!targets.length) return;
+      const vendor = hosts.find((h) => h.address === run.target.address)?.vendor;
+      const found = await testHostCredentials(ctx, run.state, targets, {
+        mode,
+        ...profile.credentials,
+        site: opts.siteCredentials ?? [],
+        ...(vendor ? { vendor } : {}),
+      });
+      run.state.facts.push(...found);
+    });
+  }
 
   const facts: Fact[] = live.flatMap((r) => r.state.facts);
   const t0 = performance.now();

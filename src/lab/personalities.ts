@@ -9,9 +9,19 @@ import type net from 'node:net';
 import type { DeviceClass } from '../core/model.ts';
 import { countedServer, type Tally } from './server.ts';
 import { telnetHandler } from './devices/telnet.ts';
-import { basicAuthAdmin, loginFormPage, redirectToHttps, type HttpHandler } from './devices/http.ts';
+import { basicAuthAdmin, digestAuthAdmin, loginFormPage, redirectToHttps, type HttpHandler } from './devices/http.ts';
+import { ftpHandler } from './devices/ftp.ts';
+import { Accounts } from './accounts.ts';
+import { LAB_SECRETS } from './secrets.ts';
+import { rtsp } from './stream-personalities.ts';
 import { flood, tarpit } from './devices/hostile.ts';
+import { labHostKey, sshDevice, sshEndlessIdent, sshJunkBeforeIdent, sshResetMidHandshake, type SshDeviceOptions } from './devices/ssh.ts';
 import type { LabPki } from './site.ts';
+import { STREAM_PERSONALITIES } from './stream-personalities.ts';
+import { TLS_PERSONALITIES } from './tls-personalities.ts';
+import { SNMP_PERSONALITIES } from './snmp-personalities.ts';
+import { NTP_FAULT_RECORDER, OPEN_CAMERA, hostileDevice, onvifHandler, secureCamera, type OnvifHostile } from './devices/onvif.ts';
+import { startWsdResponder, type WsdResponderConfig } from './devices/wsdiscovery.ts';
 
 export interface ServiceEnv {
   address: string;
@@ -19,6 +29,8 @@ export interface ServiceEnv {
   pki: LabPki;
   /** Ports already bound for this device, by service name (e.g. where HTTPS ended up). */
   ports: Record<string, number>;
+  /** The device's accounts, shared by all its services (as on a real camera). */
+  accounts: Accounts;
 }
 
 export interface ServiceSpec {
@@ -29,13 +41,25 @@ export interface ServiceSpec {
   create(env: ServiceEnv): net.Server;
 }
 
+/** A UDP service (SNMP agent, SIP over UDP …): it binds its own socket, so the site hands it a port to try. */
+export interface UdpServiceSpec {
+  /** Name inside the personality, e.g. "snmp"; its port is in `RunningSite.udpPorts[name]`. */
+  name: string;
+  port: number;
+  /** Bind to `address:port` and serve; reject with EADDRINUSE/EACCES to make the site try another port. */
+  start(env: ServiceEnv, port: number): Promise<{ close(): Promise<void> }>;
+}
+
 export interface Personality {
   id: string;
   class: DeviceClass;
   description: string;
   services: ServiceSpec[];
+  udpServices?: UdpServiceSpec[];
   /** Checks that must fire on this device (with no port: anywhere on it). Inventory is implied. */
   expected: string[];
+  /** Accounts of the device (user → password) and the lockout threshold, if any. */
+  accounts?: { users: Record<string, string>; lockAfter?: number };
 }
 
 function httpServer(tally: Tally, handler: HttpHandler, tlsOpts?: { key: string; cert: string }): net.Server {
@@ -53,24 +77,169 @@ export const PERSONALITIES: Record<string, Personality> = {
   'legacy-camera': {
     id: 'legacy-camera',
     class: 'camera',
-    description: 'Older IP camera as shipped: telnet on, web UI over plain HTTP behind Basic authentication',
+    description: 'Older IP camera as shipped: telnet and FTP on, web UI over plain HTTP behind Basic authentication with the factory password',
+    accounts: {
+      users: {
+        [LAB_SECRETS.legacyCameraHttp.user]: LAB_SECRETS.legacyCameraHttp.password,
+        [LAB_SECRETS.legacyCameraTelnet.user]: LAB_SECRETS.legacyCameraTelnet.password,
+      },
+    },
     services: [
-      { name: 'telnet', port: 23, create: (env) => countedServer(env.tally, telnetHandler({ banner: 'BusyBox v1.19.4 (2016-03-11) built-in shell — IPCAM' })) },
+      { name: 'telnet', port: 23, create: (env) => countedServer(env.tally, telnetHandler({ banner: 'BusyBox v1.19.4 (2016-03-11) built-in shell — IPCAM', accounts: env.accounts })) },
+      { name: 'ftp', port: 21, create: (env) => countedServer(env.tally, ftpHandler({ banner: 'IPCAM FTP server ready', anonymous: true, accounts: env.accounts })) },
       {
         name: 'http',
         port: 80,
-        create: (env) => httpServer(env.tally, basicAuthAdmin({ realm: 'DS-2CD2032-I', server: 'App-webs/', title: 'IP Camera' })),
+        create: (env) => httpServer(env.tally, basicAuthAdmin({ realm: 'DS-2CD2032-I', server: 'App-webs/', title: 'IP Camera', accounts: env.accounts })),
+      },
+      // The main stream is served to anyone: images of people readable without a password.
+      rtsp({ server: 'Hikvision RTSP Server', mounts: [{ path: '/Streaming/Channels/101', auth: 'none' }] }),
+    ],
+    expected: [
+      'proto.telnet-enabled',
+      'proto.ftp-enabled',
+      'ftp.anonymous',
+      'http.cleartext-admin',
+      'http.basic-over-cleartext',
+      'cred.default-accepted',
+      'cred.reused',
+      'rtsp.unauthenticated-stream',
+      'rtsp.cleartext',
+    ],
+  },
+  'digest-camera': {
+    id: 'digest-camera',
+    class: 'camera',
+    description: 'Camera of a few years ago: web UI over plain HTTP behind Digest authentication, factory password unchanged',
+    accounts: { users: { [LAB_SECRETS.digestCameraHttp.user]: LAB_SECRETS.digestCameraHttp.password } },
+    services: [
+      {
+        name: 'http',
+        port: 80,
+        create: (env) =>
+          httpServer(
+            env.tally,
+            digestAuthAdmin({ realm: 'Wisenet camera', title: 'Wisenet WebViewer', accounts: env.accounts, passwords: { [LAB_SECRETS.digestCameraHttp.user]: LAB_SECRETS.digestCameraHttp.password } }),
+          ),
+      },
+      // RTSP behind Basic, same factory account as the web UI.
+      rtsp({ server: 'Wisenet RTSP', realm: 'Wisenet camera', mounts: [{ path: '/profile2/media.smp', auth: 'basic' }] }),
+    ],
+    expected: ['http.cleartext-admin', 'cred.default-accepted', 'rtsp.basic-auth', 'rtsp.cleartext'],
+  },
+  'access-controller': {
+    id: 'access-controller',
+    class: 'access-controller',
+    description: 'Door access controller: telnet for the vendor (a non-default root password) and a Basic-auth web UI with the factory password',
+    accounts: {
+      users: {
+        [LAB_SECRETS.accessControllerHttp.user]: LAB_SECRETS.accessControllerHttp.password,
+        root: LAB_SECRETS.accessControllerTelnet.password,
+      },
+    },
+    services: [
+      { name: 'telnet', port: 23, create: (env) => countedServer(env.tally, telnetHandler({ banner: 'Access Controller OS 2.1', accounts: env.accounts })) },
+      { name: 'http', port: 80, create: (env) => httpServer(env.tally, basicAuthAdmin({ realm: 'DS-K2604 access controller', title: 'Access Control', accounts: env.accounts })) },
+    ],
+    expected: ['proto.telnet-enabled', 'http.cleartext-admin', 'http.basic-over-cleartext', 'cred.default-accepted', 'cred.reused'],
+  },
+  'accept-all-camera': {
+    id: 'accept-all-camera',
+    class: 'camera',
+    description: 'Broken firmware: the Basic-auth web UI lets any user name and password in',
+    services: [
+      {
+        name: 'http',
+        port: 80,
+        create: (env) =>
+          httpServer(env.tally, (req, res) => {
+            if (!req.headers.authorization) {
+              res.writeHead(401, { 'www-authenticate': 'Basic realm="IPCam"' });
+              return void res.end('auth');
+            }
+            res.writeHead(200, { 'content-type': 'text/html' });
+            res.end('<html><head><title>Live</title></head><body>live view</body></html>');
+          }),
       },
     ],
-    expected: ['proto.telnet-enabled', 'http.cleartext-admin'],
+    expected: ['http.cleartext-admin', 'http.basic-over-cleartext', 'cred.no-auth'],
+  },
+  'always-401-camera': {
+    id: 'always-401-camera',
+    class: 'camera',
+    description: 'Answers 401 to every request, with or without credentials (as BusyBox httpd does to empty ones): proves nothing',
+    services: [
+      {
+        name: 'http',
+        port: 80,
+        create: (env) =>
+          httpServer(env.tally, (_req, res) => {
+            res.writeHead(401, { 'www-authenticate': 'Basic realm="Login"' });
+            res.end('401');
+          }),
+      },
+    ],
+    expected: ['http.cleartext-admin', 'http.basic-over-cleartext'],
+  },
+  'telnet-iac-storm': {
+    id: 'telnet-iac-storm',
+    class: 'unknown',
+    description: 'Telnet that answers every connection with an endless storm of option negotiation',
+    services: [
+      {
+        name: 'telnet',
+        port: 23,
+        create: (env) =>
+          countedServer(env.tally, (socket) => {
+            const storm = Buffer.alloc(3 * 20_000);
+            for (let i = 0; i < 20_000; i++) storm.set([255, 253, i % 250], i * 3);
+            const pump = () => {
+              while (!socket.destroyed && socket.write(storm));
+              if (!socket.destroyed) socket.once('drain', pump);
+            };
+            pump();
+          }),
+      },
+    ],
+    expected: ['proto.telnet-enabled'],
+  },
+  'ftp-garbage': {
+    id: 'ftp-garbage',
+    class: 'unknown',
+    description: 'Port 21 that sends a banner no FTP client can parse, then closes mid-login',
+    services: [
+      {
+        name: 'ftp',
+        port: 21,
+        create: (env) =>
+          countedServer(env.tally, (socket) => {
+            socket.write('220-Welcome\r\n');
+            socket.write(Buffer.alloc(20_000, 'x'));
+            setTimeout(() => socket.destroy(), 200);
+          }),
+      },
+    ],
+    expected: [],
+  },
+  'lockout-camera': {
+    id: 'lockout-camera',
+    class: 'camera',
+    description: 'Camera that locks every account after 2 failed logins (HTTP 503 afterwards)',
+    accounts: { users: { admin: LAB_SECRETS.lockoutCamera.password }, lockAfter: 2 },
+    services: [{ name: 'http', port: 80, create: (env) => httpServer(env.tally, basicAuthAdmin({ realm: 'Network Camera', title: 'Camera', accounts: env.accounts })) }],
+    expected: ['http.cleartext-admin', 'http.basic-over-cleartext', 'cred.lockout-observed'],
   },
   'hardened-camera': {
     id: 'hardened-camera',
     class: 'camera',
-    description: 'Camera hardened by the book: port 80 only redirects to HTTPS, web UI over HTTPS with a site-CA certificate',
+    description: 'Camera hardened by the book: port 80 only redirects to HTTPS, web UI over HTTPS with a site-CA certificate, RTSP and RTSPS behind Digest with a site password',
+    accounts: { users: { [LAB_SECRETS.hardenedCamera.user]: LAB_SECRETS.hardenedCamera.password } },
     services: [
       { name: 'https', port: 443, create: (env) => httpServer(env.tally, loginFormPage({ title: 'AXIS P3245-LVE Network Camera' }), env.pki.serverCert(env.address)) },
       { name: 'http', port: 80, create: (env) => httpServer(env.tally, redirectToHttps({ httpsPort: env.ports.https ?? 443 })) },
+      // OPTIONS anonymous (allowed), DESCRIBE needs Digest with a site password; RTSPS offered too.
+      rtsp({ server: 'AXIS Media Server', realm: 'AXIS_ACCC8E000001', mounts: [{ path: '/axis-media/media.amp', auth: 'digest' }], passwords: { [LAB_SECRETS.hardenedCamera.user]: LAB_SECRETS.hardenedCamera.password } }),
+      rtsp({ server: 'AXIS Media Server', realm: 'AXIS_ACCC8E000001', mounts: [{ path: '/axis-media/media.amp', auth: 'digest' }], passwords: { [LAB_SECRETS.hardenedCamera.user]: LAB_SECRETS.hardenedCamera.password } }, 322, true),
     ],
     expected: [],
   },
@@ -80,6 +249,119 @@ export const PERSONALITIES: Record<string, Personality> = {
     description: 'Network video recorder with its web UI login form on plain HTTP port 8080',
     services: [{ name: 'http', port: 8080, create: (env) => httpServer(env.tally, loginFormPage({ title: 'NVR Web Client', server: 'DNVRS-Webs' })) }],
     expected: ['http.cleartext-admin'],
+  },
+
+  'legacy-ssh': {
+    id: 'legacy-ssh',
+    class: 'camera',
+    description: 'Camera with a 2014 dropbear: SHA-1 key exchanges, CBC ciphers, MD5/SHA-1 MACs, 1024-bit ssh-rsa host key, password login with the factory password',
+    accounts: { users: { [LAB_SECRETS.legacySsh.user]: LAB_SECRETS.legacySsh.password } },
+    services: [{ name: 'ssh', port: 22, create: (env) => countedServer(env.tally, sshDevice(env.address, legacySsh(env, labHostKey('rsa', { bits: 1024 }), 'password'))) }],
+    expected: ['ssh.weak-kex', 'ssh.weak-cipher', 'ssh.weak-mac', 'ssh.weak-hostkey', 'ssh.password-auth', 'ssh.outdated-software'],
+  },
+  'legacy-ssh-factory-key': {
+    id: 'legacy-ssh-factory-key',
+    class: 'camera',
+    description: 'Same camera, later firmware: the host key is baked into the image (every unit shares it: the expected list assumes two or more on the site), logins through keyboard-interactive',
+    accounts: { users: { [LAB_SECRETS.legacySsh.user]: LAB_SECRETS.legacySsh.password } },
+    services: [
+      { name: 'ssh', port: 22, create: (env) => countedServer(env.tally, sshDevice(env.address, legacySsh(env, labHostKey('rsa', { bits: 1024, shared: 'factory-image' }), 'keyboard-interactive'))) },
+    ],
+    expected: ['ssh.weak-kex', 'ssh.weak-cipher', 'ssh.weak-mac', 'ssh.weak-hostkey', 'ssh.password-auth', 'ssh.outdated-software', 'ssh.shared-hostkey'],
+  },
+  'modern-ssh': {
+    id: 'modern-ssh',
+    class: 'nvr',
+    description: 'Recorder with a current SSH: curve25519, strict kex, chacha20-poly1305/AES-GCM, etm MACs, ed25519 host key, public keys only',
+    services: [
+      {
+        name: 'ssh',
+        port: 22,
+        create: (env) =>
+          countedServer(
+            env.tally,
+            sshDevice(env.address, {
+              ident: 'OpenSSH_9.9',
+              algorithms: {
+                kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'],
+                serverHostKey: ['ssh-ed25519'],
+                cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com'],
+                hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'],
+                compress: ['none'],
+              },
+              hostKey: labHostKey('ed25519'),
+              strictKex: true,
+              authMethods: ['publickey'],
+            }),
+          ),
+      },
+    ],
+    expected: [],
+  },
+  'unpatched-ssh': {
+    id: 'unpatched-ssh',
+    class: 'vms',
+    description: 'VMS server on a 2022 OpenSSH left unpatched: modern algorithms, chacha20-poly1305 without the strict-kex counter-measure (Terrapin)',
+    services: [
+      {
+        name: 'ssh',
+        port: 22,
+        create: (env) =>
+          countedServer(
+            env.tally,
+            sshDevice(env.address, {
+              ident: 'OpenSSH_8.9p1 Ubuntu-3ubuntu0.4',
+              algorithms: {
+                kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'],
+                serverHostKey: ['ssh-ed25519'],
+                cipher: ['chacha20-poly1305@openssh.com', 'aes128-ctr', 'aes256-ctr', 'aes256-gcm@openssh.com'],
+                hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'],
+                compress: ['none'],
+              },
+              hostKey: labHostKey('ed25519'),
+              strictKex: false,
+              authMethods: ['publickey'],
+            }),
+          ),
+      },
+    ],
+    expected: ['ssh.terrapin', 'ssh.outdated-software'],
+  },
+
+  'onvif-open-camera': {
+    id: 'onvif-open-camera',
+    class: 'camera',
+    description: 'ONVIF camera as shipped: every read answers without a token over plain HTTP, three administrators (admin, install, and "operator"), manual clock, answers WS-Discovery',
+    services: [{ name: 'http', port: 80, create: (env) => httpServer(env.tally, onvifHandler(OPEN_CAMERA)) }],
+    udpServices: [
+      wsDiscoveryResponder((env) => ({
+        types: ['dn:NetworkVideoTransmitter', 'tds:Device'],
+        scopes: ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/hardware/DS-2CD2143G0-I', 'onvif://www.onvif.org/name/HIKVISION%20DS-2CD2143G0-I', 'onvif://www.onvif.org/location/city/hangzhou'],
+        xaddrs: [`http://${env.address}:${env.ports.http}/onvif/device_service`],
+      })),
+    ],
+    expected: ['inventory.onvif-discoverable', 'onvif.unauthenticated', 'onvif.cleartext', 'onvif.users-privilege', 'onvif.ntp-not-configured', 'time.ntp-not-configured'],
+  },
+  'onvif-secure-camera': {
+    id: 'onvif-secure-camera',
+    class: 'camera',
+    description: 'ONVIF camera hardened: HTTPS only, one account, every protected operation refused without a token (HTTP 401 + ter:NotAuthorized), NTP configured, clock 2 h ahead, WS-Discovery off',
+    services: [{ name: 'https', port: 443, create: (env) => httpServer(env.tally, onvifHandler(secureCamera(LAB_SECRETS.onvifSecureCamera)), env.pki.serverCert(env.address)) }],
+    expected: [],
+  },
+  'onvif-ntp-fault': {
+    id: 'onvif-ntp-fault',
+    class: 'nvr',
+    description: 'ONVIF recorder on 8899: reads answer without a token, GetNTP and GetUsers fault with ter:ActionNotSupported, answers WS-Discovery as tds:Device only (a camera-only probe misses it)',
+    services: [{ name: 'http', port: 8899, create: (env) => httpServer(env.tally, onvifHandler(NTP_FAULT_RECORDER)) }],
+    udpServices: [
+      wsDiscoveryResponder((env) => ({
+        types: ['tds:Device'],
+        scopes: ['onvif://www.onvif.org/Profile/G', 'onvif://www.onvif.org/hardware/NVR4216-16P-4KS2', 'onvif://www.onvif.org/name/Dahua'],
+        xaddrs: [`http://${env.address}:${env.ports.http}/onvif/device_service`],
+      })),
+    ],
+    expected: ['inventory.onvif-discoverable', 'onvif.unauthenticated', 'onvif.cleartext'],
   },
 
   // ——— test and benchmark personalities ———
@@ -117,6 +399,31 @@ export const PERSONALITIES: Record<string, Personality> = {
     ],
     expected: ['proto.telnet-enabled', 'http.cleartext-admin'],
   },
+  'ssh-hostile': {
+    id: 'ssh-hostile',
+    class: 'unknown',
+    description: 'SSH ports that misbehave: silent on 22, reset mid-handshake, an endless identification line, 1.6 MB of lines before the identification',
+    services: [
+      { name: 'silent', port: 22, create: (env) => countedServer(env.tally, tarpit()) },
+      { name: 'reset', port: 2222, create: (env) => countedServer(env.tally, sshResetMidHandshake()) },
+      { name: 'endless', port: 2223, create: (env) => countedServer(env.tally, sshEndlessIdent()) },
+      { name: 'junk', port: 2224, create: (env) => countedServer(env.tally, sshJunkBeforeIdent()) },
+    ],
+    // The junk port never says "SSH-": discovery cannot name it.
+    expected: ['inventory.unknown-service'],
+  },
+  'onvif-hostile': {
+    id: 'onvif-hostile',
+    class: 'unknown',
+    description: 'ONVIF ports whose answers after GetSystemDateAndTime are hostile: XXE, billion laughs, 10 000-deep nesting, 10 MB, malformed, silence',
+    services: (['xxe', 'billion-laughs', 'deep', 'huge', 'malformed', 'silent'] as OnvifHostile[]).map((kind, i) => ({
+      name: `onvif-${kind}`,
+      port: 8201 + i,
+      create: (env: ServiceEnv) => httpServer(env.tally, onvifHandler(hostileDevice(kind))),
+    })),
+    // The device service does answer SOAP over plain HTTP; nothing else may be concluded.
+    expected: ['onvif.cleartext'],
+  },
   'many-ports': {
     id: 'many-ports',
     class: 'unknown',
@@ -134,4 +441,33 @@ export const PERSONALITIES: Record<string, Personality> = {
     })),
     expected: [],
   },
+  // RTSP cameras, SIP intercoms, UPnP: src/lab/stream-personalities.ts
+  ...STREAM_PERSONALITIES,
+  // TLS protocol, suite and certificate cases: src/lab/tls-personalities.ts
+  ...TLS_PERSONALITIES,
+  // SNMP agents (net-snmp) and hostile UDP responders: src/lab/snmp-personalities.ts
+  ...SNMP_PERSONALITIES,
 };
+
+/** The 2014 dropbear of the legacy cameras, with the given host key and login method. */
+function legacySsh(env: ServiceEnv, hostKey: string, login: 'password' | 'keyboard-interactive'): SshDeviceOptions {
+  return {
+    ident: 'dropbear_2014.63',
+    algorithms: {
+      kex: ['diffie-hellman-group14-sha1', 'diffie-hellman-group1-sha1'],
+      serverHostKey: ['ssh-rsa'],
+      cipher: ['aes128-cbc', '3des-cbc'],
+      hmac: ['hmac-sha1', 'hmac-md5'],
+      compress: ['none'],
+    },
+    hostKey,
+    strictKex: false,
+    authMethods: ['publickey', login],
+    accounts: env.accounts,
+  };
+}
+
+/** A WS-Discovery responder on the device's address (UDP 3702 unless the site moves it). */
+function wsDiscoveryResponder(describe: (env: ServiceEnv) => Omit<WsdResponderConfig, 'address' | 'port'>): UdpServiceSpec {
+  return { name: 'wsdiscovery', port: 3702, start: (env, port) => startWsdResponder({ address: env.address, port, ...describe(env) }) };
+}

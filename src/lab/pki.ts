@@ -20,6 +20,12 @@ export interface CertOptions {
   /** Issue from this CA instead of self-signing. */
   issuer?: Issued;
   isCA?: boolean;
+  /**
+   * Whose key: certificates with the same id and size share one key pair
+   * (devices pass their address, a "factory" image passes one id for all
+   * units). Without it, one key per size per process.
+   */
+  keyId?: string;
 }
 
 export interface Issued {
@@ -29,21 +35,22 @@ export interface Issued {
   key: forge.pki.rsa.PrivateKey;
 }
 
-const keyCache = new Map<number, { pub: string; priv: string }>();
+const keyCache = new Map<string, { pub: string; priv: string }>();
 
-function keyPair(bits: number) {
-  // One key per size per process: key generation is the slow part of a lab start.
-  let k = keyCache.get(bits);
+function keyPair(bits: number, keyId = '') {
+  // One key per size and owner per process: key generation is the slow part of a lab start.
+  const id = `${bits}:${keyId}`;
+  let k = keyCache.get(id);
   if (!k) {
     const pair = generateKeyPairSync('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
     k = { pub: pair.publicKey, priv: pair.privateKey };
-    keyCache.set(bits, k);
+    keyCache.set(id, k);
   }
   return k;
 }
 
 export function issueCertificate(opts: CertOptions): Issued {
-  const { pub, priv } = keyPair(opts.bits ?? 2048);
+  const { pub, priv } = keyPair(opts.bits ?? 2048, opts.keyId);
   const key = forge.pki.privateKeyFromPem(priv) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(pub);

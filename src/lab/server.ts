@@ -13,7 +13,17 @@ export class Tally {
   current = 0;
   maxConcurrent = 0;
   readonly perPort = new Map<number, number>();
+  /** Protocol events a device counts (e.g. `rtsp.describe`), for tests that measure what a scan asked. */
+  readonly counters = new Map<string, number>();
   private readonly sockets = new Set<net.Socket>();
+
+  count(event: string, n = 1): void {
+    this.counters.set(event, (this.counters.get(event) ?? 0) + n);
+  }
+
+  counter(event: string): number {
+    return this.counters.get(event) ?? 0;
+  }
 
   /** Count a freshly accepted TCP connection (call once per socket, at accept time). */
   opened(socket: net.Socket): void {

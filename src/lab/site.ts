@@ -4,9 +4,11 @@
  * the benchmark. Never binds anything outside 127.42.0.0/16.
  */
 import type net from 'node:net';
-import { bindWithFallback, reserveBlock, Tally } from './server.ts';
-import { PERSONALITIES, type Personality } from './personalities.ts';
+import { alternatives, bindWithFallback, reserveBlock, Tally } from './server.ts';
+import { PERSONALITIES, type Personality, type UdpServiceSpec } from './personalities.ts';
 import { issueCertificate, type Issued } from './pki.ts';
+import { MODERN_TLS } from './devices/tls.ts';
+import { Accounts } from './accounts.ts';
 
 export interface DeviceSpec {
   name: string;
@@ -20,6 +22,8 @@ export interface RunningDevice {
   /** Actual port of each service, by service name. */
   ports: Record<string, number>;
   tally: Tally;
+  /** The device's own count of login attempts. */
+  accounts: Accounts;
 }
 
 export interface RunningSite {
@@ -27,6 +31,8 @@ export interface RunningSite {
   devices: RunningDevice[];
   /** Every port the site listens on (the scan must include them). */
   ports: number[];
+  /** UDP ports actually bound, by service name (e.g. `snmp`: pass them to the scan's `udpPorts`). */
+  udpPorts: Record<string, number[]>;
   /** Human-readable notes: ports that had to move, and why. */
   notes: string[];
   /** The CA that issued the devices' certificates (a client's private CA). */
@@ -36,16 +42,18 @@ export interface RunningSite {
 
 export interface LabPki {
   ca: Issued;
-  serverCert(address: string): { key: string; cert: string };
+  /** A certificate of the site CA for this address (its own key), with TLS settings a hardened device would use. */
+  serverCert(address: string): { key: string; cert: string } & typeof MODERN_TLS;
 }
 
 function makePki(): LabPki {
-  const ca = issueCertificate({ commonName: 'vigie lab site CA', isCA: true });
+  const ca = issueCertificate({ commonName: 'vigie lab site CA', isCA: true, keyId: 'site-ca' });
   return {
     ca,
     serverCert(address) {
-      const c = issueCertificate({ commonName: address, ips: [address], issuer: ca });
-      return { key: c.keyPem, cert: `${c.certPem}${ca.certPem}` };
+      // One key per device: a key shared across devices is what tls.cert-shared looks for.
+      const c = issueCertificate({ commonName: address, ips: [address], issuer: ca, keyId: address });
+      return { key: c.keyPem, cert: `${c.certPem}${ca.certPem}`, ...MODERN_TLS };
     },
   };
 }
@@ -55,13 +63,33 @@ export const DEMO_SITE: DeviceSpec[] = [
   { name: 'cam-entrance', personality: 'legacy-camera' },
   { name: 'cam-parking', personality: 'hardened-camera' },
   { name: 'nvr-main', personality: 'legacy-nvr' },
+  { name: 'cam-lobby', personality: 'digest-camera' },
+  { name: 'door-1', personality: 'access-controller' },
+  { name: 'intercom-gate', personality: 'sip-intercom' },
 ];
+
+/** Start a UDP service on its port, or on the same alternatives as TCP services when busy or privileged. */
+async function startUdpWithFallback(service: UdpServiceSpec, env: Parameters<UdpServiceSpec['start']>[0]): Promise<{ port: number; server: { close(): Promise<void> } }> {
+  let lastErr: unknown;
+  for (const candidate of [service.port, ...alternatives(service.port).filter((p) => p !== 0)]) {
+    try {
+      return { port: candidate, server: await service.start(env, candidate) };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
+      lastErr = err;
+    }
+  }
+  throw lastErr;
+}
 
 export async function startSite(devices: readonly DeviceSpec[] = DEMO_SITE, opts: { block?: number } = {}): Promise<RunningSite> {
   if (devices.length > 240) throw new Error('a /24 block holds at most 240 simulated devices; use several sites');
   const { block, release } = await reserveBlock(opts.block);
   const pki = makePki();
   const servers: net.Server[] = [];
+  const udpServers: { close(): Promise<void> }[] = [];
+  const udpPorts: Record<string, number[]> = {};
   const notes: string[] = [];
   const running: RunningDevice[] = [];
   try {
@@ -71,17 +99,26 @@ export async function startSite(devices: readonly DeviceSpec[] = DEMO_SITE, opts
       const address = `127.42.${block}.${10 + i}`;
       const tally = new Tally();
       const ports: Record<string, number> = {};
+      const accounts = new Accounts(personality.accounts?.users ?? {}, personality.accounts?.lockAfter);
       for (const service of personality.services) {
-        const server = service.create({ address, tally, pki, ports });
+        const server = service.create({ address, tally, pki, ports, accounts });
         const bound = await bindWithFallback(server, address, service.port);
         servers.push(server);
         ports[service.name] = bound.port;
         if (bound.wanted !== undefined) notes.push(`${spec.name} ${service.name}: port ${bound.wanted} busy or privileged, using ${bound.port}`);
       }
-      running.push({ name: spec.name, address, personality, ports, tally });
+      for (const service of personality.udpServices ?? []) {
+        const { port, server } = await startUdpWithFallback(service, { address, tally, pki, ports, accounts });
+        udpServers.push(server);
+        ports[service.name] = port;
+        udpPorts[service.name] = [...new Set([...(udpPorts[service.name] ?? []), port])];
+        if (port !== service.port) notes.push(`${spec.name} ${service.name}: udp port ${service.port} busy or privileged, using ${port}`);
+      }
+      running.push({ name: spec.name, address, personality, ports, tally, accounts });
     }
   } catch (err) {
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await Promise.all(udpServers.map((s) => s.close()));
     await release();
     throw err;
   }
@@ -90,11 +127,13 @@ export async function startSite(devices: readonly DeviceSpec[] = DEMO_SITE, opts
     block,
     devices: running,
     ports: allPorts,
+    udpPorts,
     notes,
     caPem: pki.ca.certPem,
     async stop() {
       for (const d of running) d.tally.destroyAll();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      await Promise.all(udpServers.map((s) => s.close()));
       await release();
     },
   };

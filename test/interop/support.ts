@@ -4,7 +4,9 @@
  * the pid we started, whatever happens in the tests.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let aptUpdated = false;
 
@@ -25,6 +27,31 @@ export function ensurePackages(pkgs: Record<string, string>): void {
   }
   const still = Object.entries(pkgs).filter(([, marker]) => !existsSync(marker));
   if (still.length) throw new Error(`interop: installed ${missing.join(', ')} but ${still.map(([, m]) => m).join(', ')} is still missing`);
+}
+
+/**
+ * A package's files without installing it (`apt-get download` + `dpkg-deb -x`):
+ * for packages that would replace a system one (busybox-static conflicts with
+ * busybox). Returns the extraction directory.
+ */
+export function extractPackage(pkg: string, marker: string): string {
+  const dir = join(tmpdir(), 'vigie-interop', pkg);
+  if (existsSync(join(dir, marker))) return dir;
+  mkdirSync(dir, { recursive: true });
+  try {
+    if (!aptUpdated && process.getuid?.() === 0) {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe', timeout: 180_000 });
+      aptUpdated = true;
+    }
+    execFileSync('apt-get', ['download', '-qq', pkg], { cwd: dir, stdio: 'pipe', timeout: 180_000 });
+    const deb = readdirSync(dir).find((f) => f.endsWith('.deb'));
+    if (!deb) throw new Error('no .deb downloaded');
+    execFileSync('dpkg-deb', ['-x', join(dir, deb), dir], { stdio: 'pipe' });
+  } catch (err) {
+    throw new Error(`interop: cannot fetch Debian package ${pkg}: ${String((err as { stderr?: Buffer }).stderr ?? err).slice(0, 300)}`);
+  }
+  if (!existsSync(join(dir, marker))) throw new Error(`interop: ${pkg} extracted but ${marker} is missing`);
+  return dir;
 }
 
 const started = new Set<ChildProcess>();

@@ -2,6 +2,8 @@
  * HTTP behaviours of simulated devices, as node:http request handlers.
  */
 import type http from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Accounts } from '../accounts.ts';
 
 export type HttpHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -10,17 +12,69 @@ function page(title: string, body: string): string {
 }
 
 /** A web UI behind HTTP Basic authentication (legacy cameras). */
-export function basicAuthAdmin(opts: { realm: string; server?: string; title: string }): HttpHandler {
+export function basicAuthAdmin(opts: { realm: string; server?: string; title: string; accounts?: Accounts }): HttpHandler {
   return (req, res) => {
     const headers: Record<string, string> = { 'content-type': 'text/html' };
     if (opts.server) headers.server = opts.server;
-    if (!req.headers.authorization) {
-      res.writeHead(401, { ...headers, 'www-authenticate': `Basic realm="${opts.realm}"` });
-      res.end(page('401 Unauthorized', 'Authentication required'));
-      return;
+    const m = /^Basic\s+(\S+)/i.exec(req.headers.authorization ?? '');
+    if (m) {
+      const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const verdict = opts.accounts?.check(decoded.slice(0, colon), decoded.slice(colon + 1)) ?? 'bad';
+      if (verdict === 'ok') {
+        res.writeHead(200, headers);
+        res.end(page(opts.title, '<h1>Live view</h1>'));
+        return;
+      }
+      if (verdict === 'locked') {
+        res.writeHead(503, headers);
+        res.end(page('Locked', 'Too many failed attempts: locked'));
+        return;
+      }
     }
     res.writeHead(401, { ...headers, 'www-authenticate': `Basic realm="${opts.realm}"` });
-    res.end(page('401 Unauthorized', 'Wrong credentials'));
+    res.end(page('401 Unauthorized', 'Authentication required'));
+  };
+}
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+/** A web UI behind HTTP Digest (MD5, qop=auth), as newer cameras do. */
+export function digestAuthAdmin(opts: { realm: string; server?: string; title: string; accounts: Accounts; passwords: Readonly<Record<string, string>> }): HttpHandler {
+  const nonces = new Set<string>();
+  return (req, res) => {
+    const headers: Record<string, string> = { 'content-type': 'text/html' };
+    if (opts.server) headers.server = opts.server;
+    const auth = req.headers.authorization ?? '';
+    if (/^Digest\s/i.test(auth)) {
+      const p: Record<string, string> = {};
+      for (const m of auth.matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|([^,\s]*))/g)) p[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+      const user = p.username ?? '';
+      const known = Object.hasOwn(opts.passwords, user) ? opts.passwords[user]! : undefined;
+      let good = false;
+      if (known !== undefined && p.nonce && nonces.has(p.nonce)) {
+        const ha1 = md5(`${user}:${opts.realm}:${known}`);
+        const ha2 = md5(`${req.method}:${p.uri}`);
+        const expected = p.qop ? md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : md5(`${ha1}:${p.nonce}:${ha2}`);
+        good = expected === p.response;
+      }
+      // The device counts the attempt whatever it was; the password it "receives" is only known when right.
+      const verdict = opts.accounts.check(user, good ? known! : '\u0000wrong');
+      if (verdict === 'ok') {
+        res.writeHead(200, headers);
+        res.end(page(opts.title, '<h1>Live view</h1>'));
+        return;
+      }
+      if (verdict === 'locked') {
+        res.writeHead(503, headers);
+        res.end(page('Locked', 'Too many failed attempts: locked'));
+        return;
+      }
+    }
+    const nonce = randomBytes(12).toString('hex');
+    nonces.add(nonce);
+    res.writeHead(401, { ...headers, 'www-authenticate': `Digest realm="${opts.realm}", qop="auth", nonce="${nonce}", algorithm=MD5` });
+    res.end(page('401 Unauthorized', 'Authentication required'));
   };
 }
 
