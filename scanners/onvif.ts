@@ -501,7 +501,14 @@ export function onvifCredentialTargets(host: HostState): { protocol: CredentialP
     if (f.type !== 'onvif.endpoint' || f.scanner !== ID) continue;
     const service = host.services.find((s) => s.port === f.port && s.proto === 'tcp');
     const url = (f.data as unknown as OnvifEndpointData).url;
-    if (service && url) out.push({ protocol: onvifLoginProtocol(url), service, where: url });
+    // Where GetDeviceInformation already answers without a token there is no login to prove:
+    // that is onvif.unauthenticated, not a credential finding.
+    const openRead = host.facts.some((o) => {
+      if (o.type !== 'onvif.operation' || o.port !== f.port) return false;
+      const d = o.data as unknown as OnvifOperationData;
+      return d.op === 'GetDeviceInformation' && d.auth === 'none' && d.outcome === 'ok';
+    });
+    if (service && url && !openRead) out.push({ protocol: onvifLoginProtocol(url), service, where: url });
   }
   return out;
 }

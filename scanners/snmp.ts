@@ -523,7 +523,8 @@ async function auditPort(ctx: ScanContext, host: HostState, port: number, s: Set
     const all = candidates.map((_, i) => i);
     await runSweep('v2c', all);
     const alive = () => !!discovered || !!disc || accepted.size > 0;
-    if (alive() && s.retries > 0 && !late()) {
+    // Retry the silent names only where v1/v2c is known to answer (a lost datagram, a rate-limited agent).
+    if ((discovered?.v2cPublic || accepted.size > 0) && s.retries > 0 && !late()) {
       const missing = all.filter((i) => !accepted.has(i));
       if (missing.length) await runSweep('v2c', missing);
     }

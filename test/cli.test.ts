@@ -99,8 +99,8 @@ describe('help teaches with examples, in English and French', () => {
 });
 
 describe('exit codes and progress', () => {
-  it('--fail-on high exits 1 on a legacy recorder, --fail-on critical exits 0; progress json lines parse', async () => {
-    await withSite([{ name: 'cam', personality: 'legacy-nvr' }], async (site) => {
+  it('--fail-on high exits 1 on an access controller, --fail-on critical exits 0; progress json lines parse', async () => {
+    await withSite([{ name: 'cam', personality: 'access-controller' }], async (site) => {
       const cam = site.devices[0]!;
       const out = tmp();
       const ports = site.ports.join(',');

@@ -281,11 +281,11 @@ describe('the hostile device', () => {
 describe('identity, streams, credentials', () => {
   it('fills vendor, model, firmware and class from GetDeviceInformation and the services', () => {
     const host = (name: string) => anonymous.hosts.find((h) => h.address === addr(name))!;
-    expect(host('open-cam')).toMatchObject({ class: 'camera', vendor: 'HIKVISION', model: 'DS-2CD2143G0-I', firmware: 'V5.5.0 build 170725' });
+    expect(host('open-cam')).toMatchObject({ class: 'camera', vendor: 'Hikvision', model: 'DS-2CD2143G0-I', firmware: 'V5.5.0 build 170725' });
     expect(host('ntp-fault-nvr')).toMatchObject({ class: 'nvr', vendor: 'Dahua', model: 'NVR4216-16P-4KS2' });
     expect(host('open-cam').sources.some((s) => s.field === 'model' && /onvif GetDeviceInformation/.test(s.source))).toBe(true);
     // Only with credentials does the protected camera say who it is.
-    expect(withCreds.hosts.find((h) => h.address === addr('secure-cam'))).toMatchObject({ vendor: 'AXIS', model: 'P3245-LVE' });
+    expect(withCreds.hosts.find((h) => h.address === addr('secure-cam'))).toMatchObject({ vendor: 'Axis', model: 'P3245-LVE' });
   });
 
   it('publishes stream URIs for the RTSP scanner', () => {

@@ -30,7 +30,7 @@ import { switchSnmpExposure } from '../src/checks/switch/snmp-exposure.ts';
 import { switchUnusedPortsUp } from '../src/checks/switch/unused-ports-up.ts';
 
 /** Tests run the agents at a higher packet rate than the polite default (5/s) to stay fast. */
-const FAST = { snmp: { rate: 100, timeoutMs: 400 } };
+const FAST = { snmp: { rate: 100, timeoutMs: 700 } };
 const SNMP_CHECKS = ['snmp.community-readable', 'snmp.community-writable', 'snmp.v3-weak', 'snmp.v1v2c-enabled', 'switch.snmp-exposure', 'switch.unused-ports-up'];
 const SYS_CONTACT = '1.3.6.1.2.1.1.4.0';
 

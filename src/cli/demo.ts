@@ -3,6 +3,7 @@ import { Scope, type Target } from '../core/scope.ts';
 import { loadProfile } from '../core/profile.ts';
 import { defaultLang } from '../../reports/i18n.ts';
 import { startSite, DEMO_SITE } from '../lab/site.ts';
+import { LAB_SECRETS } from '../lab/secrets.ts';
 import { announceMode, finish, progressSink, scanWithInterrupt, type OutputCliOptions } from './scan.ts';
 import { parseFormats } from './output.ts';
 
@@ -38,6 +39,10 @@ export async function runDemoCommand(opts: DemoCliOptions): Promise<number> {
       ports,
       // The simulated site's private CA plays the client's CA (`--ca` on a real site).
       params: { caPem: site.caPem },
+      // What a technician brings for the hardened camera: its site account (like `--credentials`).
+      siteCredentials: [
+        { id: 'site:cam-parking', user: LAB_SECRETS.hardenedCamera.user, password: LAB_SECRETS.hardenedCamera.password, protocols: ['onvif'], source: 'demo site credentials', origin: 'site' },
+      ],
       progress: progressSink(opts),
     });
     return finish(result, { ...opts, lang });

@@ -20,6 +20,16 @@ interface Rule {
 }
 
 let rules: Rule[] | undefined;
+let aliases: [RegExp, string][] | undefined;
+
+/** The vendor's usual name, from `vendors:` in profiles/fingerprints.yaml (case-insensitive patterns). */
+export function canonicalVendor(name: string): string {
+  if (!aliases) {
+    const doc = parseYaml(readFileSync(join(PROFILES_DIR, 'fingerprints.yaml'), 'utf8')) as { vendors?: Record<string, string> };
+    aliases = Object.entries(doc.vendors ?? {}).map(([pattern, canonical]) => [new RegExp(pattern, 'i'), canonical]);
+  }
+  return aliases.find(([re]) => re.test(name))?.[1] ?? name.trim();
+}
 
 export function fingerprintRules(): Rule[] {
   if (!rules) {
@@ -63,7 +73,9 @@ export type Identity = Pick<Host, 'class' | 'vendor' | 'model' | 'firmware' | 's
 
 export function fingerprint(facts: readonly Fact[], expectedClass?: DeviceClass): Identity {
   const sources: Host['sources'] = [];
-  const add = (field: string, value: string, source: string) => {
+  const add = (field: string, raw: string, source: string) => {
+    // Devices spell their maker many ways (HIKVISION, Hangzhou Hikvision …): one name per vendor.
+    const value = field === 'vendor' ? canonicalVendor(raw) : raw;
     if (!sources.some((s) => s.field === field && s.value === value && s.source === source)) sources.push({ field, value, source });
   };
   // Facts that state identity outright (ONVIF GetDeviceInformation, SNMP sysDescr …) come as `device.identity`.

@@ -158,6 +158,95 @@ export const ScanInfo = z.object({
 });
 export type ScanInfo = z.infer<typeof ScanInfo>;
 
+/** When an action of the remediation plan should be done. */
+export const PLAN_PHASES = ['immediate', 'within-30-days', 'next-maintenance'] as const;
+export const PlanPhase = z.enum(PLAN_PHASES);
+export type PlanPhase = z.infer<typeof PlanPhase>;
+
+/** One way to carry out an action, for the devices of one vendor (or `generic`). */
+export const PlanStep = z.object({
+  /** `generic`, a vendor (`hikvision`, `dahua`, `axis`, `hanwha`) or `switch-cli`. */
+  vendor: z.string(),
+  /** The devices of the action this step is for. */
+  hosts: z.array(z.string()),
+  text: Localized,
+  /** The document the step comes from (vendor hardening guide, manual). */
+  source: z.string().optional(),
+});
+export type PlanStep = z.infer<typeof PlanStep>;
+
+export const PlanDevice = z.object({
+  host: z.string(),
+  name: z.string().optional(),
+  class: DeviceClass,
+  vendor: z.string().optional(),
+  model: z.string().optional(),
+  /** Keys of this device's findings the action closes (`findingKey`). */
+  findings: z.array(z.string()),
+});
+export type PlanDevice = z.infer<typeof PlanDevice>;
+
+/** One remedy, applied to every device that needs it. */
+export const PlanAction = z.object({
+  /** Stable across scans: the remedy id (`profiles/remediation-steps.yaml`), so a later scan can say done / partly done / not done. */
+  id: z.string(),
+  phase: PlanPhase,
+  title: Localized,
+  /** Why this phase. */
+  reason: Localized,
+  /** The most severe finding the action closes. */
+  severity: Severity,
+  checks: z.array(z.string()),
+  devices: z.array(PlanDevice),
+  findings: z.array(z.string()),
+  steps: z.array(PlanStep),
+  /** Estimated minutes: per device, plus once for the action (preparation, tests, documentation). */
+  effort: z.object({ minutesPerDevice: z.number(), fixedMinutes: z.number(), totalMinutes: z.number() }),
+  /** Severity weights of the findings closed; actions of a phase are ordered by riskReduction / totalMinutes. */
+  riskReduction: z.number(),
+});
+export type PlanAction = z.infer<typeof PlanAction>;
+
+/** Filled in by hand: the client validates the progressive plan (empty strings in the file). */
+export const PlanValidation = z.object({ client: z.string(), approver: z.string(), date: z.string(), signature: z.string() });
+export type PlanValidation = z.infer<typeof PlanValidation>;
+
+/** Commissioning verdict of one device. */
+export const DeviceVerdict = z.object({
+  host: z.string(),
+  name: z.string().optional(),
+  /** `incomplete`: a check the profile requires could not conclude, or the device was not scanned to the end; it does not pass. */
+  verdict: z.enum(['pass', 'fail', 'incomplete']),
+  /** Open findings at or above `failAt`. */
+  failing: z.array(z.object({ key: z.string(), check: z.string(), severity: Severity })),
+  /** Required checks that could not conclude on this device. */
+  notEvaluated: z.array(z.object({ check: z.string(), port: z.number().int().optional(), reason: z.string() })),
+  /** Findings at or above `failAt` that a waiver covers: listed, never failing. */
+  waived: z.array(z.string()),
+});
+export type DeviceVerdict = z.infer<typeof DeviceVerdict>;
+
+export const Verdicts = z.object({
+  profile: z.string(),
+  profileVersion: z.number().int(),
+  failAt: Severity,
+  /** True when every device passes. */
+  pass: z.boolean(),
+  devices: z.array(DeviceVerdict),
+});
+export type Verdicts = z.infer<typeof Verdicts>;
+
+/** The remediation plan (src/plan): findings grouped into actions, by phase. */
+export const Plan = z.object({
+  actions: z.array(PlanAction),
+  /** Waived findings: never an action, listed apart. */
+  waived: z.array(z.object({ key: z.string(), check: z.string(), host: z.string(), severity: Severity })),
+  validation: PlanValidation,
+  /** Set when the profile has a `commissioning` section. */
+  verdicts: Verdicts.optional(),
+});
+export type Plan = z.infer<typeof Plan>;
+
 export const Result = z.object({
   schema: z.literal(RESULT_SCHEMA_ID),
   scan: ScanInfo,
@@ -166,6 +255,8 @@ export const Result = z.object({
   findings: z.array(Finding),
   notEvaluated: z.array(NotEvaluated),
   errors: z.array(ScanError),
+  /** The remediation plan and, under a commissioning profile, the verdicts (absent in results written before it existed). */
+  plan: Plan.optional(),
 });
 export type Result = z.infer<typeof Result>;
 

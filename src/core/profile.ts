@@ -62,6 +62,8 @@ export const ProfileSchema = z.strictObject({
     .optional(),
   /** Parameters of the scanners, by scanner id (e.g. `rtsp: { describeBudget: 8 }`). */
   scanners: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** Commissioning verification (`vigie verify`): a device fails on an open finding at or above `failAt`. */
+  commissioning: z.strictObject({ failAt: Severity }).optional(),
 });
 export type ProfileFile = z.infer<typeof ProfileSchema>;
 
@@ -79,6 +81,7 @@ export interface Profile {
   checks: Record<string, z.infer<typeof CheckSetting>>;
   credentials: { budget: number; maxFailuresPerDevice: number };
   scanners: Record<string, Record<string, unknown>>;
+  commissioning?: { failAt: Severity };
 }
 
 const DEFAULTS = {

@@ -25,6 +25,7 @@ import { HOST_SCANNERS, SCANNERS } from '../../scanners/index.ts';
 import { bannerText, probePort, portFact, TCP_SCANNER } from '../../scanners/tcp.ts';
 import { identifyTcp } from '../../scanners/identify.ts';
 import { evaluate } from '../checks/evaluate.ts';
+import { buildPlan } from '../plan/planner.ts';
 import { testHostCredentials } from '../creds/engine.ts';
 import { credentialTargets } from '../creds/targets.ts';
 import type { DictionaryEntry } from '../creds/dictionary.ts';
@@ -84,6 +85,15 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
+/**
+ * Scanners that read with credentials (ONVIF's authenticated reads) take the
+ * first site credential meant for them; dictionary defaults never reach them.
+ */
+function siteCredentialParams(site: readonly DictionaryEntry[]): Record<string, unknown> {
+  const onvif = site.find((c) => c.protocols.includes('onvif') || c.protocols.includes('any'));
+  return onvif ? { onvifCredentials: { user: onvif.user, password: onvif.password } } : {};
+}
+
 export async function runScan(opts: ScanOptions): Promise<Result> {
   // Scope first: refuse the whole run before any socket exists.
   const refused = outOfScope(opts.targets, opts.scope);
@@ -109,7 +119,7 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
     net,
     mode,
     signal: hard.signal,
-    params: { ...(profile.scanners ?? {}), ...opts.params },
+    params: { ...(profile.scanners ?? {}), ...siteCredentialParams(opts.siteCredentials ?? []), ...opts.params },
     warn: (host, scanner, message, o = {}) => {
       const run = runsByAddress.get(host);
       if (run) recordError(run, scanner, Object.assign(new Error(message), o.code ? { code: o.code } : {}), o.port);
@@ -361,6 +371,8 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
     errors: runs.flatMap((r) => r.errors),
   };
   if (interrupted) result.scan.partialReason = 'interrupted (SIGINT): hosts marked incomplete were not scanned to the end';
+  // The remediation plan (and, under a commissioning profile, the verdicts): the same pure function offline evaluation calls.
+  result.plan = buildPlan(result, profile);
   progress({ type: 'end', partial: interrupted, hosts: hosts.length, findings: findings.length });
   return result;
 }

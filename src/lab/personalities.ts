@@ -62,6 +62,11 @@ export interface Personality {
   accounts?: { users: Record<string, string>; lockAfter?: number };
 }
 
+/** A web server that serves ONVIF at /onvif/… and the device's web UI everywhere else, as cameras do. */
+function withOnvif(onvif: HttpHandler, web: HttpHandler): HttpHandler {
+  return (req, res) => ((req.url ?? '').startsWith('/onvif/') ? onvif(req, res) : web(req, res));
+}
+
 function httpServer(tally: Tally, handler: HttpHandler, tlsOpts?: { key: string; cert: string }): net.Server {
   const server = tlsOpts ? https.createServer(tlsOpts, handler) : http.createServer(handler);
   server.on('connection', (socket: net.Socket) => tally.opened(socket));
@@ -90,7 +95,14 @@ export const PERSONALITIES: Record<string, Personality> = {
       {
         name: 'http',
         port: 80,
-        create: (env) => httpServer(env.tally, basicAuthAdmin({ realm: 'DS-2CD2032-I', server: 'App-webs/', title: 'IP Camera', accounts: env.accounts })),
+        create: (env) =>
+          httpServer(
+            env.tally,
+            withOnvif(
+              onvifHandler({ ...OPEN_CAMERA, info: { ...OPEN_CAMERA.info, model: 'DS-2CD2032-I', firmware: 'V5.2.0 build 140721', serial: 'DS-2CD2032-I20140801CCWR4711' }, hostname: 'cam-entrance' }),
+              basicAuthAdmin({ realm: 'DS-2CD2032-I', server: 'App-webs/', title: 'IP Camera', accounts: env.accounts }),
+            ),
+          ),
       },
       // The main stream is served to anyone: images of people readable without a password.
       rtsp({ server: 'Hikvision RTSP Server', mounts: [{ path: '/Streaming/Channels/101', auth: 'none' }] }),
@@ -105,6 +117,19 @@ export const PERSONALITIES: Record<string, Personality> = {
       'cred.reused',
       'rtsp.unauthenticated-stream',
       'rtsp.cleartext',
+      'inventory.onvif-discoverable',
+      'onvif.unauthenticated',
+      'onvif.cleartext',
+      'onvif.users-privilege',
+      'onvif.ntp-not-configured',
+      'time.ntp-not-configured',
+    ],
+    udpServices: [
+      wsDiscoveryResponder((env) => ({
+        types: ['dn:NetworkVideoTransmitter', 'tds:Device'],
+        scopes: ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/hardware/DS-2CD2032-I', 'onvif://www.onvif.org/name/HIKVISION'],
+        xaddrs: [`http://${env.address}:${env.ports.http}/onvif/device_service`],
+      })),
     ],
   },
   'digest-camera': {
@@ -235,7 +260,12 @@ export const PERSONALITIES: Record<string, Personality> = {
     description: 'Camera hardened by the book: port 80 only redirects to HTTPS, web UI over HTTPS with a site-CA certificate, RTSP and RTSPS behind Digest with a site password',
     accounts: { users: { [LAB_SECRETS.hardenedCamera.user]: LAB_SECRETS.hardenedCamera.password } },
     services: [
-      { name: 'https', port: 443, create: (env) => httpServer(env.tally, loginFormPage({ title: 'AXIS P3245-LVE Network Camera' }), env.pki.serverCert(env.address)) },
+      {
+        name: 'https',
+        port: 443,
+        create: (env) =>
+          httpServer(env.tally, withOnvif(onvifHandler(secureCamera(LAB_SECRETS.hardenedCamera)), loginFormPage({ title: 'AXIS P3245-LVE Network Camera' })), env.pki.serverCert(env.address)),
+      },
       { name: 'http', port: 80, create: (env) => httpServer(env.tally, redirectToHttps({ httpsPort: env.ports.https ?? 443 })) },
       // OPTIONS anonymous (allowed), DESCRIBE needs Digest with a site password; RTSPS offered too.
       rtsp({ server: 'AXIS Media Server', realm: 'AXIS_ACCC8E000001', mounts: [{ path: '/axis-media/media.amp', auth: 'digest' }], passwords: { [LAB_SECRETS.hardenedCamera.user]: LAB_SECRETS.hardenedCamera.password } }),
@@ -247,8 +277,21 @@ export const PERSONALITIES: Record<string, Personality> = {
     id: 'legacy-nvr',
     class: 'nvr',
     description: 'Network video recorder with its web UI login form on plain HTTP port 8080',
-    services: [{ name: 'http', port: 8080, create: (env) => httpServer(env.tally, loginFormPage({ title: 'NVR Web Client', server: 'DNVRS-Webs' })) }],
-    expected: ['http.cleartext-admin'],
+    services: [
+      {
+        name: 'http',
+        port: 8080,
+        create: (env) =>
+          httpServer(
+            env.tally,
+            withOnvif(
+              onvifHandler({ ...NTP_FAULT_RECORDER, info: { manufacturer: 'HIKVISION', model: 'DS-7608NI-K2', firmware: 'V4.1.64 build 160824', serial: 'DS-7608NI-K20816CCRR5551234', hardwareId: '0x0' }, hostname: 'nvr-main' }),
+              loginFormPage({ title: 'NVR Web Client', server: 'DNVRS-Webs' }),
+            ),
+          ),
+      },
+    ],
+    expected: ['http.cleartext-admin', 'onvif.unauthenticated', 'onvif.cleartext'],
   },
 
   'legacy-ssh': {

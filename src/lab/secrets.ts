@@ -20,7 +20,7 @@ export const LAB_SECRETS = {
   legacySsh: { user: 'admin', password: '12345' },
   lockoutCamera: { user: 'admin', password: 'Zr8-vigie-lab-Lk5' },
   /** The hardened camera's site password (never in a dictionary). */
-  hardenedCamera: { user: 'operator', password: 'Hd4-vigie-lab-Qm9' },
+  hardenedCamera: { user: 'vms-parking', password: 'Hd4-vigie-lab-Qm9' },
   /** RTSP behind Basic with the Hikvision factory password (hikvision-1). */
   basicRtspCamera: { user: 'admin', password: '12345' },
   /** RTSP behind Digest, a named viewer account with a password no dictionary holds. */
