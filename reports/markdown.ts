@@ -4,7 +4,8 @@
  */
 import type { Finding, Result, Severity } from '../src/core/model.ts';
 import { SEVERITIES } from '../src/core/model.ts';
-import { severityLabel, t, type Lang } from './i18n.ts';
+import { deviceCount, formatMinutes, phaseLabel, severityLabel, stepVendorLabel, t, verdictLabel, type Lang } from './i18n.ts';
+import { actionsByPhase, checkTitles, countBySeverity, openFindings } from './view.ts';
 
 /** Escape text for a Markdown table cell or inline position. */
 export function mdText(value: unknown): string {
@@ -34,6 +35,98 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+function hostLabel(result: Result, address: string): string {
+  const name = result.hosts.find((h) => h.address === address)?.name;
+  return `${mdText(address)}${name ? ` (${mdText(name)})` : ''}`;
+}
+
+/** Counts, the plan in one paragraph, the verdicts in one line, the most urgent actions. */
+function executiveSummary(result: Result, lang: Lang): string[] {
+  const open = openFindings(result);
+  const counts = countBySeverity(open);
+  const out = [`## ${t('executiveSummary', lang)}`, ''];
+  out.push(`- ${t('devices', lang)}: **${result.hosts.length}**`);
+  out.push(`- ${t('openFindings', lang)}: **${open.filter((f) => f.severity !== 'info').length}** — ${SEVERITIES.filter((x) => x !== 'info').map((x) => `${severityLabel(x, lang)} ${counts[x]}`).join(', ')}`);
+  const plan = result.plan;
+  if (plan) {
+    const phases = actionsByPhase(plan)
+      .map(([p, list]) => `${phaseLabel(p, lang)} ${list.length} (${formatMinutes(list.reduce((m, a) => m + a.effort.totalMinutes, 0), lang)})`)
+      .join(', ');
+    out.push(`- ${t('plan', lang)}: **${plan.actions.length}** ${t('actions', lang).toLowerCase()} — ${phases}`);
+  }
+  const v = plan?.verdicts;
+  if (v) {
+    const passing = v.devices.filter((d) => d.verdict === 'pass').length;
+    out.push(`- ${t('verdicts', lang)} (${mdText(v.profile)} v${v.profileVersion}, ${t('failAt', lang).toLowerCase()} ${severityLabel(v.failAt, lang)}): **${passing}/${v.devices.length}** ${verdictLabel('pass', lang)}`);
+  }
+  const urgent = (plan?.actions ?? []).filter((a) => a.phase === 'immediate').slice(0, 3);
+  if (urgent.length) {
+    out.push(`- ${t('immediateActions', lang)}:`);
+    for (const a of urgent) out.push(`  1. ${mdText(a.title[lang])} — ${deviceCount(a.devices.length, lang)}`);
+  }
+  out.push('');
+  return out;
+}
+
+function verdictSection(result: Result, lang: Lang): string[] {
+  const v = result.plan?.verdicts;
+  if (!v) return [];
+  const titles = checkTitles(result);
+  const out = [`## ${t('verdicts', lang)}`, '', t('verdictIntro', lang), ''];
+  out.push(`- **${t('profile', lang)}**: ${mdText(v.profile)} v${v.profileVersion} — **${t('failAt', lang)}**: ${severityLabel(v.failAt, lang)}`, '');
+  out.push(
+    table(
+      [t('device', lang), t('verdict', lang), t('failingChecks', lang), t('notConcluded', lang)],
+      v.devices.map((d) => [
+        hostLabel(result, d.host),
+        `**${verdictLabel(d.verdict, lang)}**`,
+        d.failing.map((f) => `${mdText(titles.get(f.check)?.[lang] ?? f.check)} (${severityLabel(f.severity, lang)})`).join('; '),
+        d.notEvaluated.map((n) => `\`${mdText(n.check)}\`${n.port !== undefined ? ` ${n.port}` : ''}: ${mdText(n.reason)}`).join('; '),
+      ]),
+    ),
+    '',
+  );
+  return out;
+}
+
+/** The plan by phase, as task lists a technician can tick, then the validation block. */
+function planSection(result: Result, lang: Lang): string[] {
+  const plan = result.plan;
+  if (!plan) return [];
+  const out = [`## ${t('plan', lang)}`, '', t('planIntro', lang), ''];
+  if (!plan.actions.length) out.push(t('noAction', lang), '');
+  for (const [phase, list] of actionsByPhase(plan)) {
+    if (!list.length) continue;
+    out.push(`### ${phaseLabel(phase, lang)}`, '');
+    for (const a of list) {
+      out.push(`- [ ] **${mdText(a.title[lang])}** — ${deviceCount(a.devices.length, lang)} (\`${mdText(a.id)}\`)`);
+      out.push(`  - ${severityLabel(a.severity, lang)} — ${t('why', lang)}: ${mdText(a.reason[lang])}`);
+      out.push(`  - ${t('effort', lang)}: ${formatMinutes(a.effort.totalMinutes, lang)} (${formatMinutes(a.effort.minutesPerDevice, lang)} ${t('perDevice', lang)} + ${formatMinutes(a.effort.fixedMinutes, lang)} ${t('fixed', lang)})`);
+      out.push(`  - ${t('devices', lang)}: ${a.devices.map((d) => hostLabel(result, d.host)).join(', ')}`);
+      for (const step of a.steps) {
+        const who = step.vendor === 'generic' ? '' : ` (${step.hosts.map(mdText).join(', ')})`;
+        out.push(`  - ${t('how', lang)} — ${mdText(stepVendorLabel(step.vendor, lang))}${who}: ${mdText(step.text[lang])}${step.source ? ` — _${t('source', lang)}: ${mdText(step.source)}_` : ''}`);
+      }
+      out.push(`  - ${t('findingsClosed', lang)}: ${a.findings.map(mdText).join(', ')}`);
+    }
+    out.push('');
+  }
+  if (plan.waived.length) {
+    out.push(`### ${t('waived', lang)}`, '');
+    out.push(table([t('check', lang), t('host', lang), t('severity', lang)], plan.waived.map((w) => [`\`${mdText(w.check)}\``, hostLabel(result, w.host), severityLabel(w.severity, lang)])), '');
+  }
+  const val = plan.validation;
+  out.push(`### ${t('validation', lang)}`, '', t('validationIntro', lang), '');
+  out.push(
+    table(
+      [t('client', lang), t('approver', lang), t('date', lang), t('signature', lang)],
+      [[mdText(val.client) || ' ', mdText(val.approver) || ' ', mdText(val.date) || ' ', mdText(val.signature) || ' ']],
+    ),
+    '',
+  );
+  return out;
+}
+
 export interface MarkdownOptions {
   /** `--show-secrets`: the password behind a finding, for the local report only. */
   secretOf?: (f: Finding) => string | undefined;
@@ -55,10 +148,9 @@ export function renderMarkdown(result: Result, lang: Lang, opts: MarkdownOptions
   );
 
   const findings = result.findings.filter((f) => f.check !== 'inventory.device');
-  const counts = severityCounts(findings);
-  out.push(`## ${t('summary', lang)}`, '');
-  out.push(`- ${t('devices', lang)}: **${result.hosts.length}**`);
-  out.push(`- ${t('findings', lang)}: **${findings.length}** — ${SEVERITIES.filter((x) => x !== 'info').map((x) => `${severityLabel(x, lang)} ${counts[x]}`).join(', ')}`, '');
+  out.push(...executiveSummary(result, lang));
+  out.push(...verdictSection(result, lang));
+  out.push(...planSection(result, lang));
 
   out.push(`## ${t('inventory', lang)}`, '');
   out.push(

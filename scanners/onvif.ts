@@ -478,7 +478,15 @@ export function onvifLoginProtocol(deviceUrl?: string): CredentialProtocol {
       if (r.status === 423 || r.status === 429 || r.status === 503 || (r.fault?.reason && /\block(ed)?\b|too many/i.test(r.fault.reason))) {
         return { result: 'lockout', evidence, reason: r.fault?.reason ?? `HTTP ${r.status}` };
       }
-      if (r.outcome === 'ok' && r.bodyName === 'GetDeviceInformationResponse') return { result: 'accepted', evidence };
+      if (r.outcome === 'ok' && r.bodyName === 'GetDeviceInformationResponse') {
+        // The proven login also names the device: keep it for fingerprinting.
+        const info = r.body !== undefined ? parseDeviceInfo(r.body, 'digest') : undefined;
+        const identity: DeviceIdentityData | undefined =
+          info && (info.manufacturer || info.model || info.firmwareVersion)
+            ? defined({ vendor: info.manufacturer, model: info.model, firmware: info.firmwareVersion, source: `onvif GetDeviceInformation ${service.port}/tcp (proven login)` })
+            : undefined;
+        return { result: 'accepted', evidence, ...(identity ? { facts: [serviceFact(ID, 'device.identity', host, service, { ...identity })] } : {}) };
+      }
       if (r.outcome === 'fault' && isAuthFault(r.fault)) return { result: 'rejected', evidence };
       if (r.status === 401) return { result: 'rejected', evidence };
       const why = r.outcome === 'fault' ? `SOAP fault ${r.fault?.subcode ?? r.fault?.code ?? ''}`.trim() : r.outcome === 'ok' ? `unexpected answer ${r.bodyName ?? ''}`.trim() : `${r.outcome}${r.reason ? `: ${r.reason}` : ''}`;

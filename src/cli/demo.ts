@@ -37,6 +37,8 @@ export async function runDemoCommand(opts: DemoCliOptions): Promise<number> {
       profile,
       mode: opts.mode,
       ports,
+      // UDP services may have moved too (not root): probe where the site really listens.
+      udpPorts: Object.fromEntries(Object.entries(site.udpPorts).map(([id, bound]) => [id, [...new Set([...(profile.ports.udp[id] ?? []), ...bound])]])),
       // The simulated site's private CA plays the client's CA (`--ca` on a real site).
       params: { caPem: site.caPem },
       // What a technician brings for the hardened camera: its site account (like `--credentials`).

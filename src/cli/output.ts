@@ -4,10 +4,14 @@ import { join, relative } from 'node:path';
 import type { Finding, Result } from '../core/model.ts';
 import { SEVERITIES } from '../core/model.ts';
 import { renderMarkdown, severityCounts } from '../../reports/markdown.ts';
-import { severityLabel, type Lang } from '../../reports/i18n.ts';
+import { phaseLabel, severityLabel, verdictLabel, type Lang } from '../../reports/i18n.ts';
+import { renderHtml } from '../../reports/html.ts';
+import { renderPlanCsv } from '../../reports/csv.ts';
+import { PLAN_PHASES } from '../core/model.ts';
+import type { HistoryPoint } from '../../reports/view.ts';
 import { UsageError } from '../core/errors.ts';
 
-export const FORMATS = ['json', 'md'] as const;
+export const FORMATS = ['json', 'md', 'html', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function parseFormats(value: string): Format[] {
@@ -22,13 +26,31 @@ function writeAtomic(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
+/** The file each format is written to. */
+export const FILE_NAMES: Readonly<Record<Format, string>> = { json: 'result.json', md: 'report.md', html: 'report.html', csv: 'plan.csv' };
+
 /** Write the result in each format; returns the paths written. */
-export function writeOutputs(result: Result, dir: string, formats: readonly Format[], lang: Lang, secretOf?: (f: Finding) => string | undefined): string[] {
+export function writeOutputs(
+  result: Result,
+  dir: string,
+  formats: readonly Format[],
+  lang: Lang,
+  secretOf?: (f: Finding) => string | undefined,
+  opts: { history?: readonly HistoryPoint[] } = {},
+): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const format of formats) {
-    const path = join(dir, format === 'json' ? 'result.json' : 'report.md');
-    writeAtomic(path, format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderMarkdown(result, lang, secretOf ? { secretOf } : {}));
+    const path = join(dir, FILE_NAMES[format]);
+    const content =
+      format === 'json'
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : format === 'md'
+          ? renderMarkdown(result, lang, secretOf ? { secretOf } : {})
+          : format === 'html'
+            ? renderHtml(result, lang, opts.history ? { history: opts.history } : {})
+            : renderPlanCsv(result, lang);
+    writeAtomic(path, content);
     written.push(path);
   }
   return written;
@@ -45,6 +67,15 @@ export function summary(result: Result, written: readonly string[], lang: Lang):
   ];
   if (result.notEvaluated.length) lines.push(`${fr ? 'Non évalués' : 'Not evaluated'}: ${result.notEvaluated.length}`);
   if (result.errors.length) lines.push(`${fr ? 'Erreurs' : 'Errors'}: ${result.errors.length}`);
+  if (result.plan) {
+    const perPhase = PLAN_PHASES.map((p) => `${phaseLabel(p, lang)} ${result.plan!.actions.filter((a) => a.phase === p).length}`).join(', ');
+    lines.push(`Plan: ${result.plan.actions.length} actions (${perPhase})`);
+  }
+  const verdicts = result.plan?.verdicts;
+  if (verdicts) {
+    lines.push(`${fr ? 'Mise en service' : 'Commissioning'} (${verdicts.profile} v${verdicts.profileVersion}): ${verdicts.devices.filter((d) => d.verdict === 'pass').length}/${verdicts.devices.length} ${verdictLabel('pass', lang)}`);
+    for (const d of verdicts.devices) lines.push(`  ${verdictLabel(d.verdict, lang).padEnd(12)} ${d.host}${d.name ? ` ${d.name}` : ''}${d.failing.length ? ` — ${[...new Set(d.failing.map((f) => f.check))].join(', ')}` : ''}${d.verdict === 'incomplete' ? ` — ${[...new Set(d.notEvaluated.map((n) => n.check))].join(', ')}` : ''}`);
+  }
   for (const p of written) lines.push(`  → ${relative(process.cwd(), p) || p}`);
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@
  *     and `lockout` when the device says it is refusing (429, 503, "locked",
  *     connection resets right after failures).
  */
-import type { Evidence, Service } from './model.ts';
+import type { Evidence, Fact, Service } from './model.ts';
 import type { ScanContext } from './scanner.ts';
 
 export interface Credential {
@@ -27,6 +27,11 @@ export interface AttemptOutcome {
   evidence?: Evidence;
   /** Why the result is `unknown` or `lockout`, in a few words. */
   reason?: string;
+  /**
+   * What the accepted login showed (an `accepted` outcome only): facts such as
+   * `device.identity` from an authenticated GetDeviceInformation. Never a secret.
+   */
+  facts?: Fact[];
 }
 
 export interface CredentialProtocol {

@@ -196,6 +196,8 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
       };
       if (cand.vendor) accepted.vendor = cand.vendor;
       fact(t, 'credential.accepted', { ...accepted }, r.evidence);
+      // What the login revealed (e.g. the device's identity) is an observation like any other.
+      for (const f of r.facts ?? []) facts.push({ ...f, scanner: f.scanner || CRED_SCANNER });
       if (!known.includes(cand)) known.push(cand);
       outcome = 'accepted';
       break;

@@ -12,6 +12,7 @@ import { httpAuthProtocol, preferredScheme } from '../../scanners/http-auth.ts';
 import { rtspCredentialTargets } from '../../scanners/rtsp.ts';
 import { sshCredentialTargets } from '../../scanners/ssh.ts';
 import { onvifCredentialTargets } from '../../scanners/onvif.ts';
+import { snmpCredentialTargets } from '../../scanners/snmp.ts';
 
 /** Finds the login services of one protocol family on a host. */
 export type TargetFinder = (host: HostState) => CredentialTarget[];
@@ -40,7 +41,7 @@ function cleartextTargets(host: HostState): CredentialTarget[] {
 }
 
 /** Every family's finder; a scanner that can test a login exports one. */
-const FINDERS: readonly TargetFinder[] = [cleartextTargets, rtspCredentialTargets, sshCredentialTargets, onvifCredentialTargets];
+const FINDERS: readonly TargetFinder[] = [cleartextTargets, rtspCredentialTargets, sshCredentialTargets, onvifCredentialTargets, snmpCredentialTargets];
 
 export function credentialTargets(host: HostState): CredentialTarget[] {
   return FINDERS.flatMap((find) => find(host));

@@ -335,6 +335,11 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
         ...(vendor ? { vendor } : {}),
       });
       run.state.facts.push(...found);
+      // A proven login may have named the device (authenticated GetDeviceInformation): fingerprint again.
+      if (found.some((f) => f.type === 'device.identity')) {
+        const host = hosts.find((h) => h.address === run.target.address);
+        if (host) Object.assign(host, fingerprint(run.state.facts, run.target.expectedClass));
+      }
     });
   }
 

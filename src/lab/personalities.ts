@@ -13,7 +13,7 @@ import { basicAuthAdmin, digestAuthAdmin, loginFormPage, redirectToHttps, type H
 import { ftpHandler } from './devices/ftp.ts';
 import { Accounts } from './accounts.ts';
 import { LAB_SECRETS } from './secrets.ts';
-import { rtsp } from './stream-personalities.ts';
+import { rtsp, sipTcp, sipUdp } from './stream-personalities.ts';
 import { flood, tarpit } from './devices/hostile.ts';
 import { labHostKey, sshDevice, sshEndlessIdent, sshJunkBeforeIdent, sshResetMidHandshake, type SshDeviceOptions } from './devices/ssh.ts';
 import type { LabPki } from './site.ts';
@@ -144,13 +144,21 @@ export const PERSONALITIES: Record<string, Personality> = {
         create: (env) =>
           httpServer(
             env.tally,
-            digestAuthAdmin({ realm: 'Wisenet camera', title: 'Wisenet WebViewer', accounts: env.accounts, passwords: { [LAB_SECRETS.digestCameraHttp.user]: LAB_SECRETS.digestCameraHttp.password } }),
+            withOnvif(
+              onvifHandler({
+                ...secureCamera(LAB_SECRETS.digestCameraHttp),
+                info: { manufacturer: 'Hanwha Techwin', model: 'XNV-6080', firmware: '1.41.00', serial: 'ZNDF70000123', hardwareId: 'XNV-6080' },
+                clockOffsetMs: 0,
+                hostname: 'cam-lobby',
+              }),
+              digestAuthAdmin({ realm: 'Wisenet camera', title: 'Wisenet WebViewer', accounts: env.accounts, passwords: { [LAB_SECRETS.digestCameraHttp.user]: LAB_SECRETS.digestCameraHttp.password } }),
+            ),
           ),
       },
       // RTSP behind Basic, same factory account as the web UI.
       rtsp({ server: 'Wisenet RTSP', realm: 'Wisenet camera', mounts: [{ path: '/profile2/media.smp', auth: 'basic' }] }),
     ],
-    expected: ['http.cleartext-admin', 'cred.default-accepted', 'rtsp.basic-auth', 'rtsp.cleartext'],
+    expected: ['http.cleartext-admin', 'cred.default-accepted', 'rtsp.basic-auth', 'rtsp.cleartext', 'onvif.cleartext'],
   },
   'access-controller': {
     id: 'access-controller',
@@ -164,9 +172,55 @@ export const PERSONALITIES: Record<string, Personality> = {
     },
     services: [
       { name: 'telnet', port: 23, create: (env) => countedServer(env.tally, telnetHandler({ banner: 'Access Controller OS 2.1', accounts: env.accounts })) },
-      { name: 'http', port: 80, create: (env) => httpServer(env.tally, basicAuthAdmin({ realm: 'DS-K2604 access controller', title: 'Access Control', accounts: env.accounts })) },
+      {
+        name: 'http',
+        port: 80,
+        create: (env) =>
+          httpServer(
+            env.tally,
+            withOnvif(
+              onvifHandler({
+                ...secureCamera(LAB_SECRETS.accessControllerHttp),
+                info: { manufacturer: 'HIKVISION', model: 'DS-K2604', firmware: 'V1.2.0 build 170616', serial: 'DS-K260420170616V010200ENC00001', hardwareId: '0x0' },
+                clockOffsetMs: 0,
+                hostname: 'door-1',
+              }),
+              basicAuthAdmin({ realm: 'DS-K2604 access controller', title: 'Access Control', accounts: env.accounts }),
+            ),
+          ),
+      },
     ],
-    expected: ['proto.telnet-enabled', 'http.cleartext-admin', 'http.basic-over-cleartext', 'cred.default-accepted', 'cred.reused'],
+    expected: ['proto.telnet-enabled', 'http.cleartext-admin', 'http.basic-over-cleartext', 'cred.default-accepted', 'cred.reused', 'onvif.cleartext'],
+  },
+  'door-intercom': {
+    id: 'door-intercom',
+    class: 'intercom',
+    description: 'Video door station: SIP over UDP and TCP 5060 only, web UI login form over plain HTTP, ONVIF reads open to anyone',
+    services: [
+      sipTcp({ server: 'DoorStation-SIP/2.4' }),
+      {
+        name: 'http',
+        port: 80,
+        create: (env) =>
+          httpServer(
+            env.tally,
+            withOnvif(
+              onvifHandler({
+                ...OPEN_CAMERA,
+                info: { manufacturer: 'Dahua', model: 'VTO2111D-WP', firmware: 'V4.300.0000000.1', serial: '7G0B2C3PAZ00042', hardwareId: '1.00' },
+                users: [{ name: 'admin', level: 'Administrator' }],
+                dateTimeType: 'NTP',
+                ntp: { fromDHCP: false, servers: ['10.20.0.1'] },
+                hostname: 'intercom-gate',
+              }),
+              loginFormPage({ title: 'Door Station', server: 'lighttpd' }),
+            ),
+          ),
+      },
+    ],
+    udpServices: [sipUdp({ server: 'DoorStation-SIP/2.4' })],
+    // A single administrator keeps the default name "admin": onvif.users-privilege.
+    expected: ['sip.cleartext', 'http.cleartext-admin', 'onvif.unauthenticated', 'onvif.cleartext', 'onvif.users-privilege'],
   },
   'accept-all-camera': {
     id: 'accept-all-camera',

@@ -65,7 +65,8 @@ export const DEMO_SITE: DeviceSpec[] = [
   { name: 'nvr-main', personality: 'legacy-nvr' },
   { name: 'cam-lobby', personality: 'digest-camera' },
   { name: 'door-1', personality: 'access-controller' },
-  { name: 'intercom-gate', personality: 'sip-intercom' },
+  { name: 'intercom-gate', personality: 'door-intercom' },
+  { name: 'switch-cctv', personality: 'snmp-switch' },
 ];
 
 /** Start a UDP service on its port, or on the same alternatives as TCP services when busy or privileged. */

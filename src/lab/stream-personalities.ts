@@ -45,8 +45,8 @@ function misbehaving(kind: RtspMisbehaviour): Personality {
   };
 }
 
-const sipUdp = (opts: SipDeviceOptions): UdpServiceSpec => ({ name: 'sip', port: 5060, start: (env, port) => startSipUdp(opts, env.tally, env.address, port) });
-const sipTcp = (opts: SipDeviceOptions): ServiceSpec => ({ name: 'sip-tcp', port: 5060, create: (env) => countedServer(env.tally, sipStreamHandler(opts, env.tally, 'tcp')) });
+export const sipUdp = (opts: SipDeviceOptions): UdpServiceSpec => ({ name: 'sip', port: 5060, start: (env, port) => startSipUdp(opts, env.tally, env.address, port) });
+export const sipTcp = (opts: SipDeviceOptions): ServiceSpec => ({ name: 'sip-tcp', port: 5060, create: (env) => countedServer(env.tally, sipStreamHandler(opts, env.tally, 'tcp')) });
 const sipTls = (opts: SipDeviceOptions): ServiceSpec => ({
   name: 'sips',
   port: 5061,

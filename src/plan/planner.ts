@@ -135,7 +135,8 @@ export function buildPlan(input: PlanInput, profile?: PlanProfile, opts: PlanOpt
     const phases = findings.map((f) => phaseOf(f, lanExposed, catalogue.directAccess));
     const best = phases.reduce((a, b) => (PLAN_PHASES.indexOf(b.phase) < PLAN_PHASES.indexOf(a.phase) ? b : a));
     const keysByHost = new Map<string, string[]>();
-    for (const f of findings) keysByHost.set(f.host, [...(keysByHost.get(f.host) ?? []), findingKey(f)]);
+    // Two findings may share a key (one credential on one port, seen by the HTTP and the ONVIF logins): list it once.
+    for (const f of findings) keysByHost.set(f.host, [...new Set([...(keysByHost.get(f.host) ?? []), findingKey(f)])]);
     const devices = [...keysByHost.keys()].sort(byAddress).map((address) => device(hostsByAddress.get(address), address, keysByHost.get(address)!.sort()));
     const severity = findings.map((f) => f.severity).reduce((a, b) => (severityRank(b) < severityRank(a) ? b : a));
     const totalMinutes = remedy.effort.fixed + remedy.effort.perDevice * devices.length;
