@@ -121,6 +121,18 @@ describe('exit codes and progress', () => {
   });
 });
 
+describe('progress on a terminal', () => {
+  it('--progress tty draws one status line: hosts done / total, phase, findings so far', async () => {
+    await withSite([{ name: 'nvr', personality: 'legacy-nvr' }], async (site) => {
+      const run = await runCli(['scan', site.devices[0]!.address, '--ports', site.ports.join(','), '--out', tmp(), '--progress', 'tty']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/\r\x1b\[2Kvigie · collect · hosts \d\/1 · findings: /);
+      expect(run.stderr).toMatch(/findings: .*\d+ high/);
+      expect(run.stderr.endsWith('\r\x1b[2K')).toBe(true); // the line is cleared before the summary
+    });
+  });
+});
+
 describe('Ctrl-C', () => {
   it('stops new probes, waits a few seconds at most, and writes a partial result', async () => {
     const devices = Array.from({ length: 6 }, (_, i) => ({ name: `slow-${i}`, personality: 'tarpit' }));

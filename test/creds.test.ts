@@ -26,6 +26,7 @@ const DEVICES = [
   { name: 'hardened', personality: 'hardened-camera' },
   { name: 'iac-storm', personality: 'telnet-iac-storm' },
   { name: 'ftp-garbage', personality: 'ftp-garbage' },
+  { name: 'closer', personality: 'telnet-closer' },
 ];
 const BUDGET = 3;
 
@@ -48,7 +49,7 @@ describe('ground truth, both ways', () => {
 
 describe('cred.default-accepted', () => {
   it('names the user and the dictionary entry, never the password', () => {
-    const found = findingsOf(result, 'cred.default-accepted', dev('digest').address).filter((f) => f.port === dev('digest').ports.http);
+    const found = findingsOf(result, 'cred.default-accepted', dev('digest').address).filter((f) => f.detail?.startsWith('http-digest'));
     expect(found).toHaveLength(1);
     expect(found[0]!.detail).toMatch(/http-digest: user "admin" accepted with default credential hanwha-1/);
     expect(found[0]!.key).toBe('hanwha-1');
@@ -97,6 +98,10 @@ describe('budget and lockout, counted by the devices', () => {
 describe('hostile login services', () => {
   it('a telnet IAC storm is cut at the cap with an error line', () => {
     expect(result.errors.some((e) => e.host === dev('iac-storm').address && e.code === 'ESIZE')).toBe(true);
+  });
+  it('a server that hangs up mid-login: the control proves nothing, so the check says it could not conclude', () => {
+    const n = result.notEvaluated.find((x) => x.host === dev('closer').address && x.check === 'cred.default-accepted');
+    expect(n?.reason).toMatch(/negative control gave no clear answer/);
   });
   it('an FTP banner no client can parse becomes an error line, not a crash', () => {
     expect(result.errors.some((e) => e.host === dev('ftp-garbage').address && e.scanner === 'ftp')).toBe(true);

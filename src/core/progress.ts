@@ -71,6 +71,8 @@ export function ttyLine(stream: NodeJS.WriteStream = process.stderr): ProgressSi
         draw(true);
         break;
       case 'end':
+        phase = e.partial ? 'interrupted' : 'done';
+        draw(true); // the final counts, then the line is cleared for the summary
         stream.write('\r\x1b[2K');
         break;
     }

@@ -123,6 +123,8 @@ export const PERSONALITIES: Record<string, Personality> = {
       'onvif.users-privilege',
       'onvif.ntp-not-configured',
       'time.ntp-not-configured',
+      // DS-2CD2032-I V5.2.0 build 140721 (read anonymously over ONVIF) is inside CVE-2017-7921 and CVE-2017-7923.
+      'firmware.known-vulnerable',
     ],
     udpServices: [
       wsDiscoveryResponder((env) => ({
@@ -282,6 +284,23 @@ export const PERSONALITIES: Record<string, Personality> = {
     ],
     expected: ['proto.telnet-enabled'],
   },
+  'telnet-closer': {
+    id: 'telnet-closer',
+    class: 'unknown',
+    description: 'Telnet that shows a login prompt, then hangs up as soon as a user name is typed',
+    services: [
+      {
+        name: 'telnet',
+        port: 23,
+        create: (env) =>
+          countedServer(env.tally, (socket) => {
+            socket.write('\r\nlogin: ');
+            socket.once('data', () => socket.destroy());
+          }),
+      },
+    ],
+    expected: ['proto.telnet-enabled'],
+  },
   'ftp-garbage': {
     id: 'ftp-garbage',
     class: 'unknown',
@@ -354,7 +373,8 @@ export const PERSONALITIES: Record<string, Personality> = {
     description: 'Camera with a 2014 dropbear: SHA-1 key exchanges, CBC ciphers, MD5/SHA-1 MACs, 1024-bit ssh-rsa host key, password login with the factory password',
     accounts: { users: { [LAB_SECRETS.legacySsh.user]: LAB_SECRETS.legacySsh.password } },
     services: [{ name: 'ssh', port: 22, create: (env) => countedServer(env.tally, sshDevice(env.address, legacySsh(env, labHostKey('rsa', { bits: 1024 }), 'password'))) }],
-    expected: ['ssh.weak-kex', 'ssh.weak-cipher', 'ssh.weak-mac', 'ssh.weak-hostkey', 'ssh.password-auth', 'ssh.outdated-software'],
+    // In mode credentials its factory password opens it (cred.*: the same entry as on the factory-key units of the site).
+    expected: ['ssh.weak-kex', 'ssh.weak-cipher', 'ssh.weak-mac', 'ssh.weak-hostkey', 'ssh.password-auth', 'ssh.outdated-software', 'cred.default-accepted', 'cred.reused'],
   },
   'legacy-ssh-factory-key': {
     id: 'legacy-ssh-factory-key',
@@ -364,7 +384,7 @@ export const PERSONALITIES: Record<string, Personality> = {
     services: [
       { name: 'ssh', port: 22, create: (env) => countedServer(env.tally, sshDevice(env.address, legacySsh(env, labHostKey('rsa', { bits: 1024, shared: 'factory-image' }), 'keyboard-interactive'))) },
     ],
-    expected: ['ssh.weak-kex', 'ssh.weak-cipher', 'ssh.weak-mac', 'ssh.weak-hostkey', 'ssh.password-auth', 'ssh.outdated-software', 'ssh.shared-hostkey'],
+    expected: ['ssh.weak-kex', 'ssh.weak-cipher', 'ssh.weak-mac', 'ssh.weak-hostkey', 'ssh.password-auth', 'ssh.outdated-software', 'ssh.shared-hostkey', 'cred.default-accepted', 'cred.reused'],
   },
   'modern-ssh': {
     id: 'modern-ssh',
@@ -520,6 +540,20 @@ export const PERSONALITIES: Record<string, Personality> = {
     })),
     // The device service does answer SOAP over plain HTTP; nothing else may be concluded.
     expected: ['onvif.cleartext'],
+  },
+  'wsd-only-camera': {
+    id: 'wsd-only-camera',
+    class: 'camera',
+    description: 'Answers WS-Discovery and nothing else (the benchmark starts a thousand of them to count every ProbeMatch)',
+    services: [],
+    udpServices: [
+      wsDiscoveryResponder((env) => ({
+        types: ['dn:NetworkVideoTransmitter', 'tds:Device'],
+        scopes: ['onvif://www.onvif.org/Profile/Streaming', `onvif://www.onvif.org/name/bench-${env.address}`],
+        xaddrs: [`http://${env.address}/onvif/device_service`],
+      })),
+    ],
+    expected: ['inventory.onvif-discoverable'],
   },
   'many-ports': {
     id: 'many-ports',
