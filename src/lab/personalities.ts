@@ -20,7 +20,7 @@ import type { LabPki } from './site.ts';
 import { STREAM_PERSONALITIES } from './stream-personalities.ts';
 import { TLS_PERSONALITIES } from './tls-personalities.ts';
 import { SNMP_PERSONALITIES } from './snmp-personalities.ts';
-import { NTP_FAULT_RECORDER, OPEN_CAMERA, hostileDevice, onvifHandler, secureCamera, type OnvifHostile } from './devices/onvif.ts';
+import { NTP_FAULT_RECORDER, OPEN_CAMERA, hostileDevice, onvifHandler, secureCamera, type OnvifDeviceConfig, type OnvifHostile } from './devices/onvif.ts';
 import { startWsdResponder, type WsdResponderConfig } from './devices/wsdiscovery.ts';
 
 export interface ServiceEnv {
@@ -65,6 +65,11 @@ export interface Personality {
 /** A web server that serves ONVIF at /onvif/… and the device's web UI everywhere else, as cameras do. */
 function withOnvif(onvif: HttpHandler, web: HttpHandler): HttpHandler {
   return (req, res) => ((req.url ?? '').startsWith('/onvif/') ? onvif(req, res) : web(req, res));
+}
+
+/** ONVIF that needs a WS-UsernameToken for one account (the device's factory one, on legacy devices), clock on time. */
+function protectedOnvif(account: { user: string; password: string }, info: OnvifDeviceConfig['info'], hostname: string): HttpHandler {
+  return onvifHandler({ ...secureCamera(account), info, clockOffsetMs: 0, hostname });
 }
 
 function httpServer(tally: Tally, handler: HttpHandler, tlsOpts?: { key: string; cert: string }): net.Server {
@@ -147,12 +152,7 @@ export const PERSONALITIES: Record<string, Personality> = {
           httpServer(
             env.tally,
             withOnvif(
-              onvifHandler({
-                ...secureCamera(LAB_SECRETS.digestCameraHttp),
-                info: { manufacturer: 'Hanwha Techwin', model: 'XNV-6080', firmware: '1.41.00', serial: 'ZNDF70000123', hardwareId: 'XNV-6080' },
-                clockOffsetMs: 0,
-                hostname: 'cam-lobby',
-              }),
+              protectedOnvif(LAB_SECRETS.digestCameraHttp, { manufacturer: 'Hanwha Techwin', model: 'XNV-6080', firmware: '1.41.00', serial: 'ZNDF70000123', hardwareId: 'XNV-6080' }, 'cam-lobby'),
               digestAuthAdmin({ realm: 'Wisenet camera', title: 'Wisenet WebViewer', accounts: env.accounts, passwords: { [LAB_SECRETS.digestCameraHttp.user]: LAB_SECRETS.digestCameraHttp.password } }),
             ),
           ),
@@ -181,12 +181,7 @@ export const PERSONALITIES: Record<string, Personality> = {
           httpServer(
             env.tally,
             withOnvif(
-              onvifHandler({
-                ...secureCamera(LAB_SECRETS.accessControllerHttp),
-                info: { manufacturer: 'HIKVISION', model: 'DS-K2604', firmware: 'V1.2.0 build 170616', serial: 'DS-K260420170616V010200ENC00001', hardwareId: '0x0' },
-                clockOffsetMs: 0,
-                hostname: 'door-1',
-              }),
+              protectedOnvif(LAB_SECRETS.accessControllerHttp, { manufacturer: 'HIKVISION', model: 'DS-K2604', firmware: 'V1.2.0 build 170616', serial: 'DS-K260420170616V010200ENC00001', hardwareId: '0x0' }, 'door-1'),
               basicAuthAdmin({ realm: 'DS-K2604 access controller', title: 'Access Control', accounts: env.accounts }),
             ),
           ),

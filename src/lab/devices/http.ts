@@ -3,7 +3,7 @@
  */
 import type http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Accounts } from '../accounts.ts';
+import type { Accounts, LoginVerdict } from '../accounts.ts';
 
 export type HttpHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -20,17 +20,7 @@ export function basicAuthAdmin(opts: { realm: string; server?: string; title: st
     if (m) {
       const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      const verdict = opts.accounts?.check(decoded.slice(0, colon), decoded.slice(colon + 1)) ?? 'bad';
-      if (verdict === 'ok') {
-        res.writeHead(200, headers);
-        res.end(page(opts.title, '<h1>Live view</h1>'));
-        return;
-      }
-      if (verdict === 'locked') {
-        res.writeHead(503, headers);
-        res.end(page('Locked', 'Too many failed attempts: locked'));
-        return;
-      }
+      if (answered(opts.accounts?.check(decoded.slice(0, colon), decoded.slice(colon + 1)) ?? 'bad', res, headers, opts.title)) return;
     }
     res.writeHead(401, { ...headers, 'www-authenticate': `Basic realm="${opts.realm}"` });
     res.end(page('401 Unauthorized', 'Authentication required'));
@@ -38,6 +28,21 @@ export function basicAuthAdmin(opts: { realm: string; server?: string; title: st
 }
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+/** Answer a login the device has judged: the UI, or the lockout page. False: ask again (401). */
+function answered(verdict: LoginVerdict, res: http.ServerResponse, headers: Record<string, string>, title: string): boolean {
+  if (verdict === 'ok') {
+    res.writeHead(200, headers);
+    res.end(page(title, '<h1>Live view</h1>'));
+    return true;
+  }
+  if (verdict === 'locked') {
+    res.writeHead(503, headers);
+    res.end(page('Locked', 'Too many failed attempts: locked'));
+    return true;
+  }
+  return false;
+}
 
 /** A web UI behind HTTP Digest (MD5, qop=auth), as newer cameras do. */
 export function digestAuthAdmin(opts: { realm: string; server?: string; title: string; accounts: Accounts; passwords: Readonly<Record<string, string>> }): HttpHandler {
@@ -59,17 +64,7 @@ export function digestAuthAdmin(opts: { realm: string; server?: string; title: s
         good = expected === p.response;
       }
       // The device counts the attempt whatever it was; the password it "receives" is only known when right.
-      const verdict = opts.accounts.check(user, good ? known! : '\u0000wrong');
-      if (verdict === 'ok') {
-        res.writeHead(200, headers);
-        res.end(page(opts.title, '<h1>Live view</h1>'));
-        return;
-      }
-      if (verdict === 'locked') {
-        res.writeHead(503, headers);
-        res.end(page('Locked', 'Too many failed attempts: locked'));
-        return;
-      }
+      if (answered(opts.accounts.check(user, good ? known! : '\u0000wrong'), res, headers, opts.title)) return;
     }
     const nonce = randomBytes(12).toString('hex');
     nonces.add(nonce);
