@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/interop/**/*.test.ts'],
     pool: 'forks',
+    // A temporary history store for every test process (never the real home).
+    setupFiles: ['test/setup-store.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -14,8 +14,8 @@ export const SEVERITY_COLOR: Readonly<Record<Severity, string>> = {
 };
 
 const W = 340;
-const LABEL_W = 104;
-const BAR_W = 156;
+const LABEL_W = 118;
+const BAR_W = 145;
 const ROW_H = 26;
 
 function chartFrame(id: string, title: string, height: number, body: SafeHtml, caption?: string): SafeHtml {

@@ -6,7 +6,7 @@
  * as a formula. A UTF-8 byte order mark lets spreadsheets read the accents.
  */
 import type { Result } from '../src/core/model.ts';
-import { formatMinutes, phaseLabel, severityLabel, t, type Lang } from './i18n.ts';
+import { classLabel, formatMinutes, phaseLabel, severityLabel, t, type Lang } from './i18n.ts';
 
 /** One CSV cell: neutralised against formula injection, then quoted when needed. */
 export function csvCell(value: unknown): string {
@@ -49,7 +49,7 @@ export function renderPlanCsv(result: Result, lang: Lang): string {
           severityLabel(a.severity, lang),
           d.host,
           d.name ?? '',
-          d.class,
+          classLabel(d.class, lang),
           d.vendor ?? '',
           d.model ?? '',
           d.findings.join(' '),

@@ -12,6 +12,7 @@ import { classLabel, deviceCount, formatMinutes, phaseLabel, severityLabel, step
 import { esc, html, trusted, type SafeHtml } from './escape.ts';
 import { barChart, SEVERITY_COLOR, stackedBarChart, trendChart } from './charts.ts';
 import { actionsByPhase, checkTitles, complianceByClass, countBySeverity, historyPoint, openFindings, serialOf, type HistoryPoint } from './view.ts';
+import { manualHtml, scoreHtml, SCORE_STYLE } from './score.ts';
 
 export interface HtmlOptions {
   /** Earlier scans of the same site, oldest first: draws the trend (the current result is added last). */
@@ -21,13 +22,13 @@ export interface HtmlOptions {
 const STYLE = `
 :root{--fg:#111827;--muted:#4b5563;--line:#d1d5db;--bg:#f9fafb}
 *{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);margin:0 auto;max-width:1160px;padding:24px;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);margin:0 auto;max-width:1200px;padding:24px;line-height:1.45}
 h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.25rem;border-bottom:2px solid var(--line);padding-bottom:4px;margin-top:32px}h3{font-size:1.05rem;margin:20px 0 8px}
 .meta{color:var(--muted);font-size:.9rem;margin:0}
 .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:20px 0}
 .tile{border:1px solid var(--line);border-radius:8px;padding:12px;background:var(--bg)}
 .tile .n{font-size:1.8rem;font-weight:700}.tile .l{color:var(--muted);font-size:.85rem}
-.charts{display:flex;flex-wrap:wrap;gap:16px}
+.charts{display:flex;flex-wrap:wrap;gap:12px}
 .chart{margin:0;border:1px solid var(--line);border-radius:8px;padding:8px;background:#fff}
 .chart figcaption{font-size:.85rem;color:var(--muted);text-align:center}
 .chart .lbl,.chart .val,.chart .lgd{font-size:12px;fill:#111827}.chart .grid{stroke:#e5e7eb}.chart .axis{stroke:#9ca3af}
@@ -47,7 +48,7 @@ details.device summary{cursor:pointer;font-weight:600}
 .sign td{height:56px;width:25%}
 .muted{color:var(--muted)}
 @media print{body{max-width:none;padding:0}.chart{break-inside:avoid}details.device{break-inside:avoid-page}pre{max-height:none;overflow:visible}}
-`;
+${SCORE_STYLE}`;
 
 /** Opens every collapsed section before printing, so the PDF holds everything. */
 const PRINT_SCRIPT = `addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true})});`;
@@ -137,9 +138,16 @@ function verdicts(result: Result, lang: Lang): SafeHtml | '' {
   return html`<section id="verdicts"><h2>${t('verdicts', lang)}</h2><p>${t('verdictIntro', lang)}</p><p><strong>${t('profile', lang)}</strong>: ${v.profile} v${v.profileVersion} — <strong>${t('failAt', lang)}</strong>: ${severityLabel(v.failAt, lang)}</p><table><thead><tr><th>${t('device', lang)}</th><th>${t('verdict', lang)}</th><th>${t('failingChecks', lang)}</th><th>${t('notConcluded', lang)}</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
+/** A step's `commands` in monospace (the text is still escaped piece by piece). */
+function stepText(text: string): SafeHtml {
+  const parts = text.split('`');
+  if (parts.length % 2 === 0) return html`${text}`;
+  return html`${parts.map((p, i) => (i % 2 ? html`<code>${p}</code>` : p))}`;
+}
+
 function action(a: PlanAction, result: Result, lang: Lang): SafeHtml {
   const steps = a.steps.map(
-    (s) => html`<li><strong>${stepVendorLabel(s.vendor, lang)}</strong>${s.vendor === 'generic' ? '' : html` <span class="muted">(${s.hosts.join(', ')})</span>`}: ${s.text[lang]}${s.source ? html` <span class="muted">— ${t('source', lang)}: ${s.source}</span>` : ''}</li>`,
+    (s) => html`<li><strong>${stepVendorLabel(s.vendor, lang)}</strong>${s.vendor === 'generic' ? '' : html` <span class="muted">(${s.hosts.join(', ')})</span>`}: ${stepText(s.text[lang])}${s.source ? html` <span class="muted">— ${t('source', lang)}: ${s.source}</span>` : ''}</li>`,
   );
   return html`<article class="action" id="action-${a.id}"><label><input type="checkbox" aria-label="${t('done', lang)}: ${a.title[lang]}">${a.title[lang]} — ${deviceCount(a.devices.length, lang)}</label> <span class="id">${a.id}</span>
 <div>${sev(a.severity, lang)} ${t('why', lang)}: ${a.reason[lang]} · ${t('effort', lang)}: ${formatMinutes(a.effort.totalMinutes, lang)} (${formatMinutes(a.effort.minutesPerDevice, lang)} ${t('perDevice', lang)} + ${formatMinutes(a.effort.fixedMinutes, lang)} ${t('fixed', lang)})</div>
@@ -208,7 +216,7 @@ export function renderHtml(result: Result, lang: Lang, opts: HtmlOptions = {}): 
 <p class="meta">${t('scope', lang)}: ${s.scope.include.join(', ')}${s.scope.exclude.length ? ` (− ${s.scope.exclude.join(', ')})` : ''} · vigie ${s.vigieVersion} · ${s.id}</p>
 ${s.partial ? html`<p class="v-fail">${t('partial', lang)}</p>` : ''}</header>
 <h2>${t('executiveSummary', lang)}</h2>${tiles(result, lang)}${charts(result, lang, opts.history ?? [])}
-${verdicts(result, lang)}${plan(result, lang)}${devices(result, lang)}${tables(result, lang)}`;
+${scoreHtml(result, lang, opts.history ?? [])}${verdicts(result, lang)}${plan(result, lang)}${manualHtml(result, lang)}${devices(result, lang)}${tables(result, lang)}`;
   return `<!doctype html>
 <html lang="${esc(lang)}">
 <head>

@@ -6,6 +6,8 @@ import type { Finding, Result, Severity } from '../src/core/model.ts';
 import { SEVERITIES } from '../src/core/model.ts';
 import { deviceCount, formatMinutes, phaseLabel, severityLabel, stepVendorLabel, t, verdictLabel, type Lang } from './i18n.ts';
 import { actionsByPhase, checkTitles, countBySeverity, openFindings } from './view.ts';
+import { manualMarkdown, scoreMarkdown } from './score.ts';
+import { waiversMarkdown } from './waivers.ts';
 
 /** Escape text for a Markdown table cell or inline position. */
 export function mdText(value: unknown): string {
@@ -149,8 +151,11 @@ export function renderMarkdown(result: Result, lang: Lang, opts: MarkdownOptions
 
   const findings = result.findings.filter((f) => f.check !== 'inventory.device');
   out.push(...executiveSummary(result, lang));
+  out.push(...scoreMarkdown(result, lang));
   out.push(...verdictSection(result, lang));
   out.push(...planSection(result, lang));
+  out.push(...manualMarkdown(result, lang));
+  out.push(...waiversMarkdown(result, lang));
 
   out.push(`## ${t('inventory', lang)}`, '');
   out.push(

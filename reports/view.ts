@@ -59,8 +59,12 @@ export function complianceByClass(result: Pick<Result, 'hosts' | 'findings' | 'p
 export interface HistoryPoint {
   date: string;
   counts: Record<Severity, number>;
+  /** The site's hardening score and grade then (results written before the score have none). */
+  score?: number | undefined;
+  grade?: string | undefined;
 }
 
-export function historyPoint(result: Pick<Result, 'findings' | 'scan'>): HistoryPoint {
-  return { date: result.scan.started, counts: countBySeverity(openFindings(result)) };
+export function historyPoint(result: Pick<Result, 'findings' | 'scan'> & Partial<Pick<Result, 'score'>>): HistoryPoint {
+  const site = result.score?.site;
+  return { date: result.scan.started, counts: countBySeverity(openFindings(result)), ...(site ? { score: site.score ?? site.best?.score, grade: site.grade } : {}) };
 }

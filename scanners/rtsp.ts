@@ -2,9 +2,15 @@
  * RTSP (RFC 2326) and RTSPS: OPTIONS, then DESCRIBE without credentials on
  * stream URLs — ONVIF GetStreamUri answers first, then the vendor path
  * dictionary (`profiles/rtsp-paths.yaml`) ordered by the vendor the host
- * seems to be — within a per-device budget. Records per URL the status, the
- * authentication challenges (never a nonce) and whether the body is a real
- * session description. Facts only: judging is for `src/checks/rtsp/`.
+ * seems to be — within a per-device budget shared fairly by the device's RTSP
+ * ports. Records per URL the status, the authentication challenges (never a
+ * nonce) and whether the body is a real session description. Facts only:
+ * judging is for `src/checks/rtsp/`.
+ *
+ * Only a stream served without credentials ends the search. A 401 does not:
+ * servers grant access per mount (gst-rtsp-server's permissions, and cameras
+ * whose sub-stream or MJPEG mount stays open while the main stream asks for a
+ * password), so one challenge says nothing about the next path.
  *
  * Modes: `passive` sends OPTIONS only (no path guessing); paths that carry a
  * user name in the URL are only tried in `credentials` mode.
@@ -169,6 +175,10 @@ export const rtspScanner: Scanner = {
     let budget = budgets.get(host);
     if (!budget) budgets.set(host, (budget = { left: describeBudget(ctx) }));
     const device = budget;
+    // Each RTSP port of the device gets its share, so a long search on one leaves some for the others.
+    const ports = host.services.filter((s) => rtspScanner.appliesTo(s)).length || 1;
+    const share = Math.ceil(describeBudget(ctx) / ports);
+    let described = 0;
     // Filled in by the session callbacks.
     const state: { queue: Candidate[]; fatal?: Error } = { queue: [] };
 
@@ -181,8 +191,9 @@ export const rtspScanner: Scanner = {
       return [...onvif, ...dict];
     };
     const nextDescribe = (): RtspRequest | undefined => {
-      if (!state.queue.length || device.left <= 0) return undefined;
+      if (!state.queue.length || device.left <= 0 || described >= share) return undefined;
       device.left--;
+      described++;
       const c = state.queue[0]!;
       return { method: 'DESCRIBE', url: `${base}${c.path}`, headers: { Accept: 'application/sdp' } };
     };
@@ -239,12 +250,9 @@ export const rtspScanner: Scanner = {
         const location = oneLine(header(res, 'location'), 200);
         if (location) data.location = location;
         facts.push(serviceFact(ID, 'rtsp.describe', host.address, service, { ...data }, exchangeEvidence(ex)));
-        // A stream served to anyone is proven; a challenge says the server authenticates: either way, enough.
+        // A stream served to anyone is proven: enough. A challenge protects that mount only: go on.
         if (data.sdp) return undefined;
-        if (res.status === 401) {
-          rememberProtected(ctx.net, host.address, service.port, ex.request.url);
-          return undefined;
-        }
+        if (res.status === 401) rememberProtected(ctx.net, host.address, service.port, ex.request.url);
         return nextDescribe();
       });
     } catch (err) {

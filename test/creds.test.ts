@@ -52,7 +52,7 @@ describe('cred.default-accepted', () => {
     const found = findingsOf(result, 'cred.default-accepted', dev('digest').address).filter((f) => f.detail?.startsWith('http-digest'));
     expect(found).toHaveLength(1);
     expect(found[0]!.detail).toMatch(/http-digest: user "admin" accepted with default credential hanwha-1/);
-    expect(found[0]!.key).toBe('hanwha-1');
+    expect(found[0]!.key).toBe('http-digest:hanwha-1');
     expect(JSON.stringify(found)).not.toMatch(new RegExp(`\\b${LAB_SECRETS.digestCameraHttp.password}\\b`));
   });
   it('one finding per service of the legacy camera (HTTP, telnet, FTP)', () => {
@@ -141,6 +141,17 @@ describe('modes', () => {
       expect(accepted[0]!.data).toMatchObject({ entry: 'site:cam-admin', origin: 'site', user: 'admin' });
       expect(findingsOf(r, 'cred.default-accepted')).toEqual([]);
       expect(JSON.stringify(r)).not.toMatch(new RegExp(`\\b${LAB_SECRETS.digestCameraHttp.password}\\b`));
+    });
+  });
+  it('credentials mode with the installer account: the factory account is still tried on that service', async () => {
+    const site = [{ id: 'site:installer', user: LAB_SECRETS.legacyCameraTelnet.user, password: LAB_SECRETS.legacyCameraTelnet.password, protocols: ['http-basic'], source: 'test', origin: 'site' as const }];
+    await withSite([{ name: 'legacy', personality: 'legacy-camera' }], async (s) => {
+      const r = await scanSite(s, { mode: 'credentials', siteCredentials: site });
+      const http = s.devices[0]!.ports.http;
+      const accepted = r.facts.filter((f) => f.type === 'credential.accepted' && f.port === http).map((f) => (f.data as { entry: string }).entry);
+      expect(accepted).toEqual(['site:installer', 'hikvision-1']);
+      expect(findingsOf(r, 'cred.default-accepted').some((f) => f.port === http && f.key === 'http-basic:hikvision-1')).toBe(true);
+      for (const [, count] of s.devices[0]!.accounts.attemptsOnRealAccounts()) expect(count).toBeLessThanOrEqual(BUDGET);
     });
   });
   it('a site credential file names a missing password clearly', () => {

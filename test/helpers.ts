@@ -23,7 +23,7 @@ export async function scanSite(site: RunningSite, overrides: Partial<ScanOptions
   return runScan({
     targets,
     specs: targets.map((t) => t.address),
-    scope: Scope.parse([`127.42.${site.block}.0/24`]),
+    scope: Scope.parse(site.blocks.map((b) => `127.42.${b}.0/24`)),
     profile,
     ports: [...new Set([...profile.ports.tcp, ...site.ports])],
     // UDP services are named after the host scanner that speaks them (sip, ssdp, snmp …): add the ports the site bound.

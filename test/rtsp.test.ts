@@ -175,6 +175,7 @@ const DEVICES = [
   { name: 'noqop', personality: 'digest-noqop-rtsp-camera' },
   { name: 'fake200', personality: 'fake-200-rtsp' },
   { name: 'rtsps', personality: 'rtsps-camera' },
+  { name: 'gst', personality: 'gstreamer-rtsp-server' },
 ];
 
 let site: RunningSite;
@@ -190,11 +191,12 @@ afterAll(async () => site?.stop());
 
 describe.each([
   // must not fire: OPTIONS anonymous and DESCRIBE 401 (basic, digest, noqop, rtsps); 200 without media (fake200)
-  { check: 'rtsp.unauthenticated-stream', fires: ['open'], mustNotFire: ['basic', 'digest', 'noqop', 'fake200', 'rtsps'] },
+  // fires on gst too: its first dictionary path answers 401, a later one serves the stream (access is per mount)
+  { check: 'rtsp.unauthenticated-stream', fires: ['open', 'gst'], mustNotFire: ['basic', 'digest', 'noqop', 'fake200', 'rtsps'] },
   // must not fire: RTSPS offered (rtsps); no stream at all (fake200)
-  { check: 'rtsp.cleartext', fires: ['open', 'basic', 'digest', 'noqop'], mustNotFire: ['rtsps', 'fake200'] },
+  { check: 'rtsp.cleartext', fires: ['open', 'basic', 'digest', 'noqop', 'gst'], mustNotFire: ['rtsps', 'fake200'] },
   // must not fire: Digest only (digest, noqop, rtsps); no challenge at all (open, fake200)
-  { check: 'rtsp.basic-auth', fires: ['basic'], mustNotFire: ['digest', 'noqop', 'rtsps', 'open', 'fake200'] },
+  { check: 'rtsp.basic-auth', fires: ['basic'], mustNotFire: ['digest', 'noqop', 'rtsps', 'open', 'fake200', 'gst'] },
 ])('$check', ({ check, fires, mustNotFire }) => {
   it.each(fires)('fires on %s', (name) => {
     const found = findingsOf(result, check, addr(name));
@@ -239,11 +241,13 @@ describe('what the scanner records and asks', () => {
     for (const f of result.facts.filter((x) => x.host === addr('digest'))) expect(JSON.stringify(f)).not.toMatch(/nonce="[0-9a-f]{5,}/);
   });
 
-  it('DESCRIBE counts, taken by the devices: vendor hints first, stop at a stream or a challenge, never over the budget', () => {
+  it('DESCRIBE counts, taken by the devices: vendor hints first, stop at a stream only, never over the budget', () => {
     const counts = Object.fromEntries(DEVICES.map(({ name }) => [name, device(name).tally.counter('rtsp.describe')]));
-    // open: no vendor named, /live is the 6th path round-robin in mode safe; basic/digest/noqop: the vendor's path first, 401, stop;
-    // fake200: 200 without media everywhere, so the whole budget; rtsps: one on each port, the first is the vendor's path.
-    expect(counts).toEqual({ open: 6, basic: 1, digest: 1, noqop: 1, fake200: DEFAULT_DESCRIBE_BUDGET, rtsps: 2 });
+    // open: no vendor named, /live is the 6th path round-robin in mode safe; gst: the same, after a 401 on the 1st;
+    // basic/digest/noqop: the vendor's path first (401), then the others, since a 401 protects one mount only: the whole budget;
+    // fake200: 200 without media everywhere, so the whole budget; rtsps: half the budget on each of its two ports.
+    const B = DEFAULT_DESCRIBE_BUDGET;
+    expect(counts).toEqual({ open: 6, basic: B, digest: B, noqop: B, fake200: B, rtsps: B, gst: 6 });
     for (const { name } of DEVICES) {
       expect(device(name).tally.counter('rtsp.options')).toBeGreaterThanOrEqual(1);
       expect(device(name).tally.counter('rtsp.describe.auth')).toBe(0); // no credentials outside the credential engine
@@ -251,6 +255,20 @@ describe('what the scanner records and asks', () => {
       // device may see late; its politeness is the TLS family's to measure.)
       if (name !== 'rtsps') expect(device(name).tally.maxConcurrent).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('a 401 protects one mount only: the search goes on to the open mount; credentials go to the URL that asked', () => {
+    const gst = result.facts.filter((f) => f.type === 'rtsp.describe' && f.host === addr('gst')).map((f) => f.data as unknown as RtspDescribeData);
+    expect(gst[0]).toMatchObject({ status: 401, url: expect.stringMatching(/\/Streaming\/Channels\/101$/), auth: [{ scheme: 'digest', realm: 'GStreamer RTSP Server', nonce: true }] });
+    expect(gst.at(-1)).toMatchObject({ status: 200, sdp: true, url: expect.stringMatching(/\/live$/) });
+    expect(gst.slice(1, -1).every((d) => d.status === 404)).toBe(true);
+    const host: HostState = { address: addr('gst'), services: [rtspService(device('gst').ports.rtsp!)], facts: result.facts.filter((f) => f.host === addr('gst')) };
+    expect(rtspCredentialTargets(host).map((t) => t.where)).toEqual([gst[0]!.url]);
+  });
+
+  it('two RTSP ports share the device budget evenly', () => {
+    const perPort = (port: number) => result.facts.filter((f) => f.type === 'rtsp.describe' && f.host === addr('rtsps') && f.port === port).length;
+    expect([perPort(device('rtsps').ports.rtsp!), perPort(device('rtsps').ports.rtsps!)]).toEqual([DEFAULT_DESCRIBE_BUDGET / 2, DEFAULT_DESCRIBE_BUDGET / 2]);
   });
 
   it('the DESCRIBE budget comes from the profile parameters', async () => {

@@ -28,6 +28,7 @@ export function hostViews(hosts: readonly Host[], facts: readonly Fact[]): HostV
     if (h.vendor) v.vendor = h.vendor;
     if (h.model) v.model = h.model;
     if (h.firmware) v.firmware = h.firmware;
+    if (h.sources.length) v.sources = h.sources;
     return v;
   });
 }
@@ -42,7 +43,7 @@ function toFinding(meta: CheckMeta, severity: Severity, host: string, o: Outcome
     host,
     severity: o.severity ?? severity,
     title: meta.title,
-    references: [...meta.references],
+    references: [...meta.references, ...(o.references ?? [])],
     remediation: meta.remediation,
     status: 'open',
   };

@@ -6,6 +6,9 @@ import { onvifCleartext } from './onvif/cleartext.ts';
 import { onvifUsersPrivilege } from './onvif/users-privilege.ts';
 import { onvifNtpNotConfigured } from './onvif/ntp-not-configured.ts';
 import { timeNtpNotConfigured } from './time/ntp-not-configured.ts';
+import { firmwareKnownVulnerable } from './firmware/known-vulnerable.ts';
+import { firmwareOutdated } from './firmware/outdated.ts';
+import { firmwareVersionSpread } from './firmware/version-spread.ts';
 import { inventoryDevice } from './inventory/device.ts';
 import { telnetEnabled } from './proto/telnet-enabled.ts';
 import { cleartextAdmin } from './http/cleartext-admin.ts';
@@ -46,6 +49,11 @@ import { snmpV3Weak } from './snmp/v3-weak.ts';
 import { snmpV1v2cEnabled } from './snmp/v1v2c-enabled.ts';
 import { switchSnmpExposure } from './switch/snmp-exposure.ts';
 import { switchUnusedPortsUp } from './switch/unused-ports-up.ts';
+import { baselineUnexpectedService } from './baseline/unexpected-service.ts';
+import { baselineTlsDeviation } from './baseline/tls-deviation.ts';
+import { baselineSshDeviation } from './baseline/ssh-deviation.ts';
+import { baselineOnvifUsersDeviation } from './baseline/onvif-users-deviation.ts';
+import { baselineSnmpDeviation } from './baseline/snmp-deviation.ts';
 
 export const CHECKS: readonly Check[] = [
   inventoryDevice,
@@ -94,6 +102,14 @@ export const CHECKS: readonly Check[] = [
   onvifUsersPrivilege,
   onvifNtpNotConfigured,
   timeNtpNotConfigured,
+  firmwareKnownVulnerable,
+  firmwareOutdated,
+  firmwareVersionSpread,
+  baselineUnexpectedService,
+  baselineTlsDeviation,
+  baselineSshDeviation,
+  baselineOnvifUsersDeviation,
+  baselineSnmpDeviation,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -33,7 +33,7 @@ export const REF = {
   anssiTls: { id: 'ANSSI — Recommandations de sécurité relatives à TLS', title: 'Recommandations de sécurité relatives à TLS (ANSSI guide, v1.2, 2020)' },
   terrapin: { id: 'CVE-2023-48795', title: 'Terrapin: SSH prefix truncation attack (strict key exchange counter-measure)', url: 'https://nvd.nist.gov/vuln/detail/CVE-2023-48795' },
   iso_5_15: { id: 'ISO/IEC 27001:2022 A.5.15', title: 'Access control' },
-  iso_5_34: { id: 'ISO/IEC 27001:2022 A.5.34', title: 'Privacy and protection of personal identifiable information (PII)' },
+  iso_5_34: { id: 'ISO/IEC 27001:2022 A.5.34', title: 'Privacy and protection of PII' },
   rfc7826: { id: 'RFC 7826', title: 'Real-Time Streaming Protocol Version 2.0 (rtsps: RTSP over TLS)', url: 'https://www.rfc-editor.org/rfc/rfc7826' },
   rfc7617: { id: 'RFC 7617', title: "The 'Basic' HTTP Authentication Scheme (credentials only Base64-encoded)", url: 'https://www.rfc-editor.org/rfc/rfc7617' },
   rfc5630: { id: 'RFC 5630', title: 'The Use of the SIPS URI Scheme in the Session Initiation Protocol (SIP)', url: 'https://www.rfc-editor.org/rfc/rfc5630' },

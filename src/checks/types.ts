@@ -4,7 +4,8 @@
  * facts and parameters always give the same outcomes, which is what makes
  * offline re-evaluation possible.
  */
-import type { DeviceClass, Evidence, Fact, Localized, Proto, Reference, Service, Severity } from '../core/model.ts';
+import type { ZodType } from 'zod';
+import type { DeviceClass, Evidence, Fact, FieldSource, Localized, Proto, Reference, Service, Severity } from '../core/model.ts';
 
 export interface CheckMeta {
   /** Stable id from CHECKS.md: never renamed. */
@@ -19,6 +20,10 @@ export interface CheckMeta {
   references: readonly Reference[];
   /** Host checks look at one device; fleet checks at the whole site. */
   level: 'host' | 'fleet';
+  /** What the check reads, when it fires and when it cannot conclude, for a reviewer (`vigie checks show`). */
+  appliesTo?: Localized;
+  /** Schema of the profile parameters it reads: a profile's `params` are validated against it at load, with the line. */
+  params?: ZodType;
 }
 
 /** What a check sees of one host. */
@@ -29,6 +34,8 @@ export interface HostView {
   vendor?: string;
   model?: string;
   firmware?: string;
+  /** Which observation said what (the fingerprint's sources), for evidence. */
+  sources?: readonly FieldSource[];
   services: readonly Service[];
   facts: readonly Fact[];
 }
@@ -42,6 +49,8 @@ export interface FindingOutcome {
   evidence?: Evidence;
   /** Overrides the profile severity only where the check's own text says so (rare). */
   severity?: Severity;
+  /** References of this finding only (the advisory behind a firmware finding), after the check's own. */
+  references?: readonly Reference[];
 }
 
 export interface NotEvaluatedOutcome {

@@ -1,13 +1,15 @@
 /** `vigie demo`: start the simulated site, audit it, report, stop it. */
 import { Scope, type Target } from '../core/scope.ts';
-import { loadProfile } from '../core/profile.ts';
+import { loadCatalogueProfile } from '../checks/profiles.ts';
 import { defaultLang } from '../../reports/i18n.ts';
 import { startSite, DEMO_SITE } from '../lab/site.ts';
 import { LAB_SECRETS } from '../lab/secrets.ts';
 import { announceMode, finish, progressSink, scanWithInterrupt, type OutputCliOptions } from './scan.ts';
 import { parseFormats } from './output.ts';
+import { EXIT } from '../core/errors.ts';
+import { recordScanStart, saveOrWarn, type StoreCliOptions } from './store-cli.ts';
 
-export type DemoCliOptions = OutputCliOptions;
+export type DemoCliOptions = OutputCliOptions & Omit<StoreCliOptions, 'progress'> & { profile?: string };
 
 export async function runDemoCommand(opts: DemoCliOptions): Promise<number> {
   parseFormats(opts.format);
@@ -26,10 +28,13 @@ export async function runDemoCommand(opts: DemoCliOptions): Promise<number> {
     );
     for (const d of site.devices) say(`  ${d.address.padEnd(15)} ${d.name.padEnd(14)} ${d.personality.id}`);
     for (const note of site.notes) say(`  ${fr ? 'note' : 'note'}: ${note}`);
-    const profile = loadProfile('anssi-base');
+    const profile = loadCatalogueProfile(opts.profile ?? 'anssi-base');
     announceMode(opts, profile);
     const targets: Target[] = site.devices.map((d) => ({ address: d.address, name: d.name, expectedClass: d.personality.class }));
     const ports = [...new Set([...profile.ports.tcp, ...site.ports])];
+    // The history store (src/cli/store-cli.ts): the demo's scans go under the site "demo" unless --site-name says otherwise.
+    const storeCtx = { action: 'demo' as const, site: opts.siteName ?? 'demo', targets: targets.map((t) => t.address), scope: { include: [cidr], exclude: [] }, mode: opts.mode };
+    await recordScanStart(opts, { ...storeCtx, declaredCredentialIds: ['site:cam-parking'] });
     const result = await scanWithInterrupt({
       targets,
       specs: targets.map((t) => t.address),
@@ -47,7 +52,9 @@ export async function runDemoCommand(opts: DemoCliOptions): Promise<number> {
       ],
       progress: progressSink(opts),
     });
-    return finish(result, { ...opts, lang });
+    const saved = await saveOrWarn(result, opts, storeCtx);
+    const code = finish(result, { ...opts, lang });
+    return saved || code !== EXIT.ok ? code : EXIT.runtime;
   } finally {
     await site.stop();
     say(fr ? 'Site simulé arrêté.' : 'Simulated site stopped.');

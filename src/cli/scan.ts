@@ -4,19 +4,22 @@ import type { Result, Mode, Severity } from '../core/model.ts';
 import { atLeast } from '../core/model.ts';
 import { expandTargets, outOfScope, Scope } from '../core/scope.ts';
 import { EXIT, ScopeViolation, UsageError } from '../core/errors.ts';
-import { loadProfile, type Profile } from '../core/profile.ts';
+import type { Profile } from '../core/profile.ts';
 import { jsonLines, silent, ttyLine, type ProgressSink } from '../core/progress.ts';
 import { runScan, type ScanOptions } from '../engine/engine.ts';
 import { defaultLang, type Lang } from '../../reports/i18n.ts';
 import { parseFormats, summary, writeOutputs } from './output.ts';
 import { resolveInterface } from '../../scanners/wsdiscovery.ts';
 import { dictionaryEntry, readSiteCredentials } from '../creds/dictionary.ts';
+import { loadCatalogueProfile } from '../checks/profiles.ts';
+import { siteInputs } from './site.ts';
 import type { Finding } from '../core/model.ts';
+import { recordScanStart, saveOrWarn, scanContextOf, siteNameOf, type StoreCliOptions } from './store-cli.ts';
 
 /** For `--show-secrets`: the dictionary password behind a default-credential finding (site secrets are never shown). */
 function secretOf(f: Finding): string | undefined {
   if (f.check !== 'cred.default-accepted' || !f.key) return undefined;
-  return dictionaryEntry(f.key)?.password;
+  return dictionaryEntry(f.key.slice(f.key.indexOf(':') + 1))?.password; // key: protocol:entry
 }
 
 export interface OutputCliOptions {
@@ -30,7 +33,7 @@ export interface OutputCliOptions {
   showSecrets?: boolean;
 }
 
-export interface ScanCliOptions extends OutputCliOptions {
+export interface ScanCliOptions extends OutputCliOptions, Omit<StoreCliOptions, 'progress'> {
   scope?: string[];
   exclude?: string[];
   ports?: number[];
@@ -43,6 +46,8 @@ export interface ScanCliOptions extends OutputCliOptions {
   ca?: string;
   /** Interface (name or IPv4 address) for the multicast WS-Discovery Probe (`--interface`). */
   interface?: string;
+  /** The site file (`vigie scan --site vigie.site.yaml`): targets, scope, credentials, waivers. */
+  siteFile?: string;
 }
 
 export function progressSink(opts: Pick<OutputCliOptions, 'progress' | 'quiet'>): ProgressSink {
@@ -109,25 +114,40 @@ export function finish(result: Result, opts: OutputCliOptions & { failOn?: Sever
 
 export async function runScanCommand(args: string[], opts: ScanCliOptions): Promise<number> {
   parseFormats(opts.format); // fail on a bad --format before scanning
+  const result = await scanFromCli(args, opts);
+  // Saved in the history store unless --no-store (src/cli/store-cli.ts); a store problem never loses the outputs.
+  const saved = await saveOrWarn(result, opts, scanContextOf('scan', opts, result));
+  const code = finish(result, opts);
+  return saved || code !== EXIT.ok ? code : EXIT.runtime;
+}
+
+/** Targets, scope, profile and options as the CLI gives them → the engine's result (shared by scan and verify). */
+export async function scanFromCli(args: string[], opts: ScanCliOptions, loaded?: Profile): Promise<Result> {
+  // A site file (--site) brings targets, scope, credentials, waivers; the command line wins (src/cli/site.ts).
+  const site = opts.siteFile ? siteInputs(opts.siteFile, args, opts) : undefined;
+  if (site) {
+    args = site.targets;
+    opts = { ...opts, exclude: site.exclude, ...(site.scope ? { scope: site.scope } : {}) };
+  }
   const set = expandTargets(args, { exclude: opts.exclude ?? [], ...(opts.maxHosts ? { maxTargets: opts.maxHosts } : {}) });
+  site?.annotate(set.targets);
   const scope = Scope.parse(opts.scope?.length ? opts.scope : set.specs, opts.exclude ?? []);
   const refused = outOfScope(set.targets, scope);
   if (refused.length) {
     throw new ScopeViolation(`${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ` and ${refused.length - 5} more` : ''} (scope: ${scope.describe().include.join(', ')})`);
   }
-  if (set.targets.length === 0) {
-    process.stderr.write('vigie: every target address is excluded: nothing to scan\n');
-    return EXIT.usage;
-  }
-  const profile: Profile = loadProfile(opts.profile);
-  const siteCredentials = opts.credentials ? readSiteCredentials(opts.credentials) : [];
+  if (set.targets.length === 0) throw new UsageError('every target address is excluded: nothing to scan');
+  const profile: Profile = loaded ?? loadCatalogueProfile(opts.profile);
+  const siteCredentials = site?.credentials ?? (opts.credentials ? readSiteCredentials(opts.credentials) : []);
   const caPem = opts.ca ? readCaFile(opts.ca) : undefined;
   // Checked before scanning: an unknown interface is a usage error, not a scan error.
   const multicastInterface = opts.interface ? resolveInterface(opts.interface) : undefined;
   const progress = progressSink(opts);
   announceMode(opts, profile);
+  // Opens the history store before any packet (a wrong key stops here) and logs the start in its audit log.
+  await recordScanStart(opts, { action: 'scan', site: siteNameOf({ ...opts, ...(site ? { siteName: opts.siteName ?? site.name } : {}) }, scope.describe().include), targets: set.specs, scope: scope.describe(), mode: opts.mode, declaredCredentialIds: siteCredentials.map((c) => c.id) });
   progress({ type: 'start', hosts: set.targets.length, ports: (opts.ports ?? profile.ports.tcp).length, mode: opts.mode, profile: profile.id });
-  const result = await scanWithInterrupt({
+  return scanWithInterrupt({
     targets: set.targets,
     specs: set.specs,
     scope,
@@ -138,6 +158,6 @@ export async function runScanCommand(args: string[], opts: ScanCliOptions): Prom
     ...(opts.perHost ? { perHost: opts.perHost } : {}),
     ...(caPem || multicastInterface ? { params: { ...(caPem ? { caPem } : {}), ...(multicastInterface ? { interface: multicastInterface } : {}) } } : {}),
     siteCredentials,
+    ...(site ? { waivers: site.waivers, siteManual: site.manual } : {}),
   });
-  return finish(result, opts);
 }

@@ -74,6 +74,7 @@ export const Service = z.object({
 export type Service = z.infer<typeof Service>;
 
 export const FieldSource = z.object({ field: z.string(), value: z.string(), source: z.string() });
+export type FieldSource = z.infer<typeof FieldSource>;
 
 export const Host = z.object({
   address: z.string(),
@@ -99,6 +100,23 @@ export const Reference = z.object({
 });
 export type Reference = z.infer<typeof Reference>;
 
+/** The waiver (site file) that covers a finding: `active` waives it, `expired` is reported and no longer waives. */
+export const FindingWaiver = z.object({
+  /** The client's reference, when the waiver has one. */
+  id: z.string().optional(),
+  /** Which devices it names: "host 192.0.2.10", "cidr 192.0.2.0/24", "class camera", "name cam-*". */
+  selector: z.string(),
+  port: z.number().int().optional(),
+  justification: z.string(),
+  approver: z.string(),
+  /** Last day it applies (YYYY-MM-DD). */
+  expires: z.string(),
+  state: z.enum(['active', 'expired']),
+  /** The day it was judged against (the scan's date, or `vigie evaluate --as-of`). */
+  asOf: z.string(),
+});
+export type FindingWaiver = z.infer<typeof FindingWaiver>;
+
 export const Finding = z.object({
   check: z.string(),
   host: z.string(),
@@ -114,6 +132,8 @@ export const Finding = z.object({
   references: z.array(Reference),
   remediation: Localized,
   status: z.enum(['open', 'waived']),
+  /** Set when a waiver of the site file names this finding (status `waived` only while it is active). */
+  waiver: FindingWaiver.optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -155,6 +175,18 @@ export const ScanInfo = z.object({
   timings: z.record(z.string(), z.number()),
   stats: z.object({ targets: z.number().int(), hostsReported: z.number().int(), connections: z.number().int() }),
   limits: z.object({ perHost: z.number().int(), global: z.number().int() }),
+  /** Set by `vigie evaluate`: the saved facts were judged again, offline, under `profile`. */
+  reevaluated: z
+    .object({
+      at: z.iso.datetime(),
+      /** The profile of the scan (or of the previous evaluation). */
+      fromProfile: z.string(),
+      /** The day waivers were judged against. */
+      asOf: z.string(),
+      /** The site file whose waivers were applied, if any. */
+      site: z.string().optional(),
+    })
+    .optional(),
 });
 export type ScanInfo = z.infer<typeof ScanInfo>;
 
@@ -247,6 +279,105 @@ export const Plan = z.object({
 });
 export type Plan = z.infer<typeof Plan>;
 
+/** Letters of the hardening score (src/score/, docs/scoring.md): A best, F worst. */
+export const GRADES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+export const Grade = z.enum(GRADES);
+export type Grade = z.infer<typeof Grade>;
+/** A grade, or `incomplete`: a check the profile requires could not run, so no grade is given from partial data. */
+export const GradeOrIncomplete = z.union([Grade, z.literal('incomplete')]);
+export type GradeOrIncomplete = z.infer<typeof GradeOrIncomplete>;
+
+/** A grade cap that matched a device: it holds the grade at `grade` or below. */
+export const ScoreCap = z.object({
+  id: z.string(),
+  grade: Grade,
+  reason: Localized,
+  /** The checks whose open findings matched the cap. */
+  checks: z.array(z.string()),
+  /** True when this cap (and not the points) set the grade. */
+  binding: z.boolean(),
+});
+export type ScoreCap = z.infer<typeof ScoreCap>;
+
+export const DeviceScore = z.object({
+  host: z.string(),
+  name: z.string().optional(),
+  class: DeviceClass,
+  grade: GradeOrIncomplete,
+  /** 0–100 after caps; absent when the grade is withheld. */
+  score: z.number().int().optional(),
+  /** When incomplete: the best the device can be (what is missing can only lower it). */
+  best: z.object({ score: z.number().int(), grade: Grade }).optional(),
+  /** 100 minus the deductions, before caps. */
+  points: z.number(),
+  /** Points off, one line per check that fired (counted once per device, at its most severe finding). */
+  deductions: z.array(z.object({ check: z.string(), severity: Severity, points: z.number() })),
+  caps: z.array(ScoreCap),
+  /** Required checks that could not conclude on this device (why the grade is withheld). */
+  incomplete: z.array(z.object({ check: z.string(), port: z.number().int().optional(), reason: z.string() })).optional(),
+  /** Waived findings: listed, never counted. */
+  waived: z.array(z.string()),
+  /** Why this grade, in words (caps, withheld grade, waivers). */
+  reasons: z.array(Localized),
+});
+export type DeviceScore = z.infer<typeof DeviceScore>;
+
+/** The score of a device class or of the whole site. */
+export const GroupScore = z.object({
+  devices: z.number().int(),
+  grade: GradeOrIncomplete,
+  score: z.number().int().optional(),
+  best: z.object({ score: z.number().int(), grade: Grade }).optional(),
+  /** Mean of the device scores (best case for incomplete devices), before the weakest-link rule. */
+  mean: z.number().int(),
+  /** The worst device grade (best case for incomplete devices). */
+  weakest: Grade.optional(),
+  incompleteDevices: z.array(z.string()),
+  reasons: z.array(Localized),
+});
+export type GroupScore = z.infer<typeof GroupScore>;
+
+/** The hardening score (src/score/): per device, per device class, for the site. Manual requirements never count. */
+export const Score = z.object({
+  profile: z.string(),
+  /** Lowest score of each grade A–E (F is below E). */
+  thresholds: z.record(z.string(), z.number().int()),
+  devices: z.array(DeviceScore),
+  classes: z.array(GroupScore.extend({ class: DeviceClass })),
+  site: GroupScore,
+});
+export type Score = z.infer<typeof Score>;
+
+export const MANUAL_STATUSES = ['not-assessed', 'compliant', 'not-compliant', 'not-applicable'] as const;
+export const ManualStatus = z.enum(MANUAL_STATUSES);
+export type ManualStatus = z.infer<typeof ManualStatus>;
+
+/** One manual requirement of the profile, with the status the technician set in the site file. */
+export const ManualItem = z.object({
+  id: z.string(),
+  title: Localized,
+  text: Localized.optional(),
+  references: z.array(Reference),
+  status: ManualStatus,
+  comment: z.string().optional(),
+  date: z.string().optional(),
+  by: z.string().optional(),
+});
+export type ManualItem = z.infer<typeof ManualItem>;
+
+/** The manual checklist: part of the compliance view, never of the automatic score. */
+export const ManualSummary = z.object({
+  items: z.array(ManualItem),
+  counts: z.record(ManualStatus, z.number().int()),
+  /** compliant / (items − not applicable), 0–100; absent when nothing applies. */
+  complianceRate: z.number().int().optional(),
+  /** The site file the statuses came from. */
+  source: z.string().optional(),
+  /** Answers in the site file for requirements this profile does not have (a typo, or another profile's). */
+  unmatched: z.array(z.string()).optional(),
+});
+export type ManualSummary = z.infer<typeof ManualSummary>;
+
 export const Result = z.object({
   schema: z.literal(RESULT_SCHEMA_ID),
   scan: ScanInfo,
@@ -257,6 +388,10 @@ export const Result = z.object({
   errors: z.array(ScanError),
   /** The remediation plan and, under a commissioning profile, the verdicts (absent in results written before it existed). */
   plan: Plan.optional(),
+  /** The hardening score under the profile (absent in results written before it existed). */
+  score: Score.optional(),
+  /** The profile's manual requirements with the site file's statuses (absent when the profile has none). */
+  manual: ManualSummary.optional(),
 });
 export type Result = z.infer<typeof Result>;
 

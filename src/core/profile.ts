@@ -5,14 +5,21 @@
  * Merge rules for `extends` (the child is applied over the parent):
  *   - scalars: the child's value replaces the parent's;
  *   - maps (`checks`, `politeness`, `timeouts`, a check's `params`, `ports.udp`, `scanners`): merged key by key, recursively;
- *   - lists (`ports.tcp`, `ports.udp.<scanner>`, `classes`): the child's list replaces the parent's whole.
+ *   - lists (`ports.tcp`, `ports.udp.<scanner>`, `classes`, list params such as
+ *     `firmware.outdated.params.minimum`): the child's list replaces the parent's whole.
+ * `extends:` names a profile of `profiles/` by id, or a YAML file (relative to
+ * the file that extends it). With the check catalogue (the CLI always passes
+ * it), an unknown check id or a malformed `params` is an error at its line.
+ * The rules are tested in test/profiles.test.ts; docs/profiles.md explains them.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DeviceClass, Localized, Severity } from './model.ts';
 import { UsageError } from './errors.ts';
+import { readYamlFile } from './yaml-file.ts';
+import { ManualSection, ScoringSection } from './scoring.ts';
 import { PROFILES_DIR } from './paths.ts';
 
 const CheckSetting = z.strictObject({
@@ -64,6 +71,10 @@ export const ProfileSchema = z.strictObject({
   scanners: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   /** Commissioning verification (`vigie verify`): a device fails on an open finding at or above `failAt`. */
   commissioning: z.strictObject({ failAt: Severity }).optional(),
+  /** The hardening score: weights, grade thresholds, caps, required checks (src/score/, docs/scoring.md). */
+  scoring: ScoringSection.optional(),
+  /** Requirements no scan can test, answered in the site file (`manual:`); never in the score. */
+  manual: ManualSection.optional(),
 });
 export type ProfileFile = z.infer<typeof ProfileSchema>;
 
@@ -82,6 +93,8 @@ export interface Profile {
   credentials: { budget: number; maxFailuresPerDevice: number };
   scanners: Record<string, Record<string, unknown>>;
   commissioning?: { failAt: Severity };
+  scoring?: ScoringSection;
+  manual?: ManualSection;
 }
 
 const DEFAULTS = {
@@ -105,75 +118,71 @@ export function mergeProfiles(parent: Record<string, unknown>, child: Record<str
   return out;
 }
 
-/** Where a YAML path sits in the file, for error messages. */
-function locate(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: readonly PropertyKey[]): string {
-  let node: unknown = doc.contents;
-  let last: Node | undefined = doc.contents ?? undefined;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((it) => (it.key as { value?: unknown })?.value === key);
-      if (!pair) break;
-      last = (pair.value as Node) ?? (pair.key as Node);
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number') {
-      node = node.items[key];
-      last = node as Node;
-    } else break;
-  }
-  const offset = last?.range?.[0] ?? 0;
-  const { line, col } = counter.linePos(offset);
-  return `${line}:${col}`;
+/**
+ * What a profile may say about checks: which ids exist and, for the checks that
+ * declare one, the schema of their `params`. Given by the check catalogue
+ * (src/checks/profiles.ts) so that core never imports the checks.
+ */
+export interface ProfileCatalogue {
+  has(id: string): boolean;
+  params(id: string): z.ZodType | undefined;
 }
 
-/** Read and validate one profile file (no `extends` resolution). */
-export function readProfileFile(path: string): ProfileFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read profile "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const { line, col } = counter.linePos(e.pos[0]);
-    throw new UsageError(`${path}:${line}:${col}: ${e.message.split('\n')[0]}`);
-  }
-  const parsed = ProfileSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = locate(doc, counter, issue.path);
-    const field = issue.path.join('.') || '(top level)';
-    throw new UsageError(`${path}:${where}: ${field}: ${issue.message}`);
-  }
-  return parsed.data;
+/** A params schema as one file may write it: a profile that extends another may set one key. */
+function partialParams(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodObject ? schema.partial() : schema;
 }
 
-/** A profile id from `profiles/`, or a path to a YAML file. */
-export function profilePath(idOrPath: string): string {
-  if (/[/\\]/.test(idOrPath) || /\.ya?ml$/.test(idOrPath)) return idOrPath;
+/** Read and validate one profile file (no `extends` resolution); with a catalogue, check ids and params too. */
+export function readProfileFile(path: string, catalogue?: ProfileCatalogue): ProfileFile {
+  const file = readYamlFile(path, ProfileSchema, 'profile');
+  if (catalogue) {
+    for (const [id, setting] of Object.entries(file.data.checks ?? {})) {
+      if (!catalogue.has(id)) throw file.error(['checks', id], `unknown check id (see: vigie checks)`);
+      const schema = catalogue.params(id);
+      if (!schema || setting.params === undefined) continue;
+      const parsed = partialParams(schema).safeParse(setting.params);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw file.error(['checks', id, 'params', ...issue.path], issue.message);
+      }
+    }
+  }
+  return file.data;
+}
+
+/** A profile id from `profiles/`, or a path to a YAML file (relative to `from`, the file that names it, when given). */
+export function profilePath(idOrPath: string, from?: string): string {
+  if (/[/\\]/.test(idOrPath) || /\.ya?ml$/.test(idOrPath)) return from && !isAbsolute(idOrPath) ? join(dirname(from), idOrPath) : idOrPath;
   const path = join(PROFILES_DIR, `${idOrPath}.yaml`);
   if (!existsSync(path)) throw new UsageError(`unknown profile "${idOrPath}" (see: vigie profiles)`);
   return path;
 }
 
-export function loadProfile(idOrPath = 'anssi-base'): Profile {
+export interface LoadProfileOptions {
+  /** Check ids and params schemas to validate against (the CLI passes the catalogue). */
+  catalogue?: ProfileCatalogue;
+}
+
+export function loadProfile(idOrPath = 'anssi-base', opts: LoadProfileOptions = {}): Profile {
   const chain: ProfileFile[] = [];
   let next: string | undefined = idOrPath;
+  let from: string | undefined;
   const seen = new Set<string>();
   while (next) {
-    const file = readProfileFile(profilePath(next));
+    const path = profilePath(next, from);
+    const file = readProfileFile(path, opts.catalogue);
     if (seen.has(file.id)) throw new UsageError(`profile "${file.id}" extends itself (cycle: ${[...seen, file.id].join(' → ')})`);
     seen.add(file.id);
     chain.unshift(file);
     next = file.extends;
+    from = path;
   }
   let merged: Record<string, unknown> = { ...DEFAULTS };
   for (const file of chain) merged = mergeProfiles(merged, file as unknown as Record<string, unknown>);
   const leaf = chain[chain.length - 1]!;
-  const profile = merged as unknown as Profile;
-  return {
+  const { extends: _parent, ...profile } = merged as unknown as Profile & { extends?: string };
+  const resolved: Profile = {
     ...profile,
     id: leaf.id,
     version: leaf.version,
@@ -182,5 +191,42 @@ export function loadProfile(idOrPath = 'anssi-base'): Profile {
     lineage: chain.map((f) => f.id),
     checks: profile.checks ?? {},
     scanners: profile.scanners ?? {},
+  };
+  // Merged params must be complete: each file was checked alone, with every key optional.
+  if (opts.catalogue) {
+    for (const [id, setting] of Object.entries(resolved.checks)) {
+      const schema = opts.catalogue.params(id);
+      if (!schema || setting.params === undefined) continue;
+      const parsed = schema.safeParse(setting.params);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new UsageError(`profile "${resolved.id}" (after extends: ${resolved.lineage.join(' → ')}): checks.${[id, 'params', ...issue.path].join('.')}: ${issue.message}`);
+      }
+    }
+  }
+  return resolved;
+}
+
+/** The ids of the profiles shipped in `profiles/` (files that carry id, version and title), sorted. */
+export function listProfiles(dir = PROFILES_DIR): string[] {
+  const ids: string[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(readFileSync(join(dir, name), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (doc && typeof doc === 'object' && 'id' in doc && 'version' in doc && 'title' in doc && `${(doc as { id: unknown }).id}.yaml` === name) ids.push(String((doc as { id: unknown }).id));
+  }
+  return ids;
+}
+
+/** The published JSON Schema of one profile file (schemas/vigie.profile.schema.json). */
+export function profileJsonSchema(): unknown {
+  return {
+    $id: 'https://vigie.invalid/schemas/vigie.profile.schema.json',
+    title: 'vigie hardening profile (profiles/*.yaml)',
+    ...(z.toJSONSchema(ProfileSchema, { target: 'draft-2020-12', io: 'input' }) as object),
   };
 }

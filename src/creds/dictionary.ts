@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PROFILES_DIR } from '../core/paths.ts';
 import { UsageError } from '../core/errors.ts';
+import { SiteCredential } from '../core/site-file.ts';
 
 const Entry = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -54,16 +55,8 @@ export function dictionaryEntry(id: string): DictionaryEntry | undefined {
   return loadDictionary().find((e) => e.id === id);
 }
 
-const SiteCredentials = z.array(
-  z.strictObject({
-    id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash, underscore'),
-    user: z.string(),
-    password: z.string().optional(),
-    /** Name of an environment variable holding the password (keeps it out of the file). */
-    passwordEnv: z.string().optional(),
-    protocols: z.array(z.string()).default(['any']),
-  }),
-);
+// One shape for `--credentials` files and the site file's `credentials:` list (src/core/site-file.ts).
+const SiteCredentials = z.array(SiteCredential);
 
 /**
  * The user's own credentials (`--credentials FILE`): tried in `safe` and
@@ -82,9 +75,14 @@ export function readSiteCredentials(path: string, env: NodeJS.ProcessEnv = proce
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`${path}: credentials.${issue.path.join('.')}: ${issue.message}`);
   }
-  return parsed.data.map((c) => {
+  return resolveSiteCredentials(parsed.data, path, env);
+}
+
+/** Site credentials with their passwords (from the file or the environment); `path` names where they were written. */
+export function resolveSiteCredentials(list: readonly SiteCredential[], path: string, env: NodeJS.ProcessEnv = process.env): DictionaryEntry[] {
+  return list.map((c) => {
     const password = c.password ?? (c.passwordEnv ? env[c.passwordEnv] : undefined);
-    if (password === undefined) throw new UsageError(`${path}: credential "${c.id}" has no password (give password: or passwordEnv:)`);
+    if (password === undefined) throw new UsageError(`${path}: credential "${c.id}" has no password (give password: or passwordEnv:${c.passwordEnv ? `; ${c.passwordEnv} is not set` : ''})`);
     return { id: `site:${c.id}`, user: c.user, password, protocols: c.protocols, source: `site credentials file ${path}`, origin: 'site' as const };
   });
 }

@@ -200,6 +200,9 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
       for (const f of r.facts ?? []) facts.push({ ...f, scanner: f.scanner || CRED_SCANNER });
       if (!known.includes(cand)) known.push(cand);
       outcome = 'accepted';
+      // The installer's own account working proves nothing about factory ones: keep trying
+      // the dictionary on this service (commissioning needs "no default account left").
+      if (cand.origin === 'site' && opts.mode === 'credentials') continue;
       break;
     }
     done(outcome, reason);

@@ -8,6 +8,7 @@
  * for its host; the scan goes on.
  */
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import type { Fact, Host, Mode, Result, ScanError, Service, Phase } from '../core/model.ts';
 import { RESULT_SCHEMA_ID } from '../core/model.ts';
 import { Net } from '../core/net.ts';
@@ -25,7 +26,10 @@ import { HOST_SCANNERS, SCANNERS } from '../../scanners/index.ts';
 import { bannerText, probePort, portFact, TCP_SCANNER } from '../../scanners/tcp.ts';
 import { identifyTcp } from '../../scanners/identify.ts';
 import { evaluate } from '../checks/evaluate.ts';
+import { applyWaivers } from '../checks/waivers.ts';
+import type { Waiver } from '../core/site-file.ts';
 import { buildPlan } from '../plan/planner.ts';
+import { applyScore, type SiteManualAnswers } from '../score/index.ts';
 import { testHostCredentials } from '../creds/engine.ts';
 import { credentialTargets } from '../creds/targets.ts';
 import type { DictionaryEntry } from '../creds/dictionary.ts';
@@ -56,6 +60,10 @@ export interface ScanOptions {
   params?: Readonly<Record<string, unknown>>;
   /** The user's own credentials (`--credentials FILE`), tried in modes safe and credentials. */
   siteCredentials?: readonly DictionaryEntry[];
+  /** Waivers of the site file, applied after evaluation (src/checks/waivers.ts), as of the scan's start date. */
+  waivers?: readonly Waiver[];
+  /** The site file's answers to the profile's manual requirements (reported, never scored). */
+  siteManual?: SiteManualAnswers;
   progress?: ProgressSink;
   /** Aborting it stops new probes; open ones get `graceMs` to finish. */
   interrupt?: AbortSignal;
@@ -160,13 +168,24 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
     progress({ type: 'error', host: run.target.address, scanner, message: e.message });
   };
 
-  /** Run one phase over all hosts; on interrupt, give open work `graceMs` then tear it down. */
-  const phase = async (name: Phase, list: HostRun[], work: (run: HostRun) => Promise<void>) => {
+  /**
+   * Hosts worked on at once in the collect and credentials phases: as many as
+   * the global limit can serve at the per-host limit. Started all together,
+   * a thousand hosts would queue for the 64 global slots and their per-device
+   * budgets (TLS, ONVIF, SNMP, the scanner time-out) would run out while
+   * waiting; in windows, each budget measures the device, and only the hosts
+   * in flight hold their working state in memory.
+   */
+  const hostWindow = Math.max(1, Math.floor(net.globalLimit / net.perHost));
+
+  /** Run one phase over all hosts (at most `window` at once); on interrupt, give open work `graceMs` then tear it down. */
+  const phase = async (name: Phase, list: HostRun[], work: (run: HostRun) => Promise<void>, window = Infinity) => {
     const t0 = performance.now();
     progress({ type: 'phase', phase: name });
     let done = 0;
+    const limit = pLimit(window);
     const all = Promise.all(
-      list.map(async (run) => {
+      list.map((run) => limit(async () => {
         if (interrupted) {
           run.incomplete = true;
           return;
@@ -177,7 +196,7 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
           recordError(run, 'engine', err);
         }
         progress({ type: 'host', phase: name, host: run.target.address, done: ++done, total: list.length });
-      }),
+      })),
     );
     await Promise.race([all, interruptedP.then(() => new Promise((r) => setTimeout(r, opts.graceMs ?? 3000)))]);
     if (interrupted) {
@@ -302,7 +321,7 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
         run.state.services.push({ port: f.port, proto: 'udp', kind: d.kind, tls: d.tls });
       }
     }
-  });
+  }, hostWindow);
 
   // fingerprint: class, vendor, model, firmware from everything observed.
   const hosts: Host[] = [];
@@ -340,13 +359,16 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
         const host = hosts.find((h) => h.address === run.target.address);
         if (host) Object.assign(host, fingerprint(run.state.facts, run.target.expectedClass));
       }
-    });
+    }, hostWindow);
   }
 
   const facts: Fact[] = live.flatMap((r) => r.state.facts);
   const t0 = performance.now();
   progress({ type: 'phase', phase: 'evaluate' });
-  const { findings, notEvaluated } = evaluate(hosts, facts, profile);
+  const evaluation = evaluate(hosts, facts, profile);
+  const notEvaluated = evaluation.notEvaluated;
+  // Waivers are judged as of the scan's day, so re-evaluating the saved result gives the same answer.
+  const findings = applyWaivers(evaluation.findings, hosts, opts.waivers ?? [], started.toISOString().slice(0, 10)).findings;
   timings.evaluate = Math.round(performance.now() - t0);
   for (const f of findings) progress({ type: 'finding', host: f.host, check: f.check, severity: f.severity });
 
@@ -378,6 +400,8 @@ export async function runScan(opts: ScanOptions): Promise<Result> {
   if (interrupted) result.scan.partialReason = 'interrupted (SIGINT): hosts marked incomplete were not scanned to the end';
   // The remediation plan (and, under a commissioning profile, the verdicts): the same pure function offline evaluation calls.
   result.plan = buildPlan(result, profile);
+  // The hardening score and the manual checklist: the same pure step offline evaluation calls (src/score).
+  applyScore(result, profile, opts.siteManual);
   progress({ type: 'end', partial: interrupted, hosts: hosts.length, findings: findings.length });
   return result;
 }

@@ -20,6 +20,7 @@ import type { LabPki } from './site.ts';
 import { STREAM_PERSONALITIES } from './stream-personalities.ts';
 import { TLS_PERSONALITIES } from './tls-personalities.ts';
 import { SNMP_PERSONALITIES } from './snmp-personalities.ts';
+import { SUPERVISION_PERSONALITIES } from './supervision-personalities.ts';
 import { NTP_FAULT_RECORDER, OPEN_CAMERA, hostileDevice, onvifHandler, secureCamera, type OnvifDeviceConfig, type OnvifHostile } from './devices/onvif.ts';
 import { startWsdResponder, type WsdResponderConfig } from './devices/wsdiscovery.ts';
 
@@ -341,6 +342,35 @@ export const PERSONALITIES: Record<string, Personality> = {
     ],
     expected: [],
   },
+  // Two units of one Hikvision model, identified by their login page (model and firmware in the title),
+  // served over HTTPS with a site-CA certificate: only the firmware tells them apart.
+  'hik-camera-vulnerable': {
+    id: 'hik-camera-vulnerable',
+    class: 'camera',
+    description: 'Hikvision DS-2CD2142FWD-I left on V5.4.1 build 160525: inside the DS-2CD2xx2FWD range of CVE-2017-7921/7923; otherwise hardened (HTTPS only, site certificate)',
+    services: [
+      {
+        name: 'https',
+        port: 443,
+        create: (env) => httpServer(env.tally, loginFormPage({ title: 'Network Camera DS-2CD2142FWD-I (firmware V5.4.1 build 160525)', server: 'App-webs/' }), env.pki.serverCert(env.address)),
+      },
+    ],
+    // firmware.version-spread assumes its sibling hik-camera-patched is on the site (same model, newer firmware).
+    expected: ['firmware.known-vulnerable', 'firmware.version-spread'],
+  },
+  'hik-camera-patched': {
+    id: 'hik-camera-patched',
+    class: 'camera',
+    description: 'The same Hikvision DS-2CD2142FWD-I on V5.5.82 build 190909: past every range of the advisories, HTTPS only with a site certificate',
+    services: [
+      {
+        name: 'https',
+        port: 443,
+        create: (env) => httpServer(env.tally, loginFormPage({ title: 'Network Camera DS-2CD2142FWD-I (firmware V5.5.82 build 190909)', server: 'App-webs/' }), env.pki.serverCert(env.address)),
+      },
+    ],
+    expected: [],
+  },
   'legacy-nvr': {
     id: 'legacy-nvr',
     class: 'nvr',
@@ -573,12 +603,16 @@ export const PERSONALITIES: Record<string, Personality> = {
   ...TLS_PERSONALITIES,
   // SNMP agents (net-snmp) and hostile UDP responders: src/lab/snmp-personalities.ts
   ...SNMP_PERSONALITIES,
+  // The same units before and after a visit (supervision diffs and KPIs): src/lab/supervision-personalities.ts
+  ...SUPERVISION_PERSONALITIES,
 };
 
 /** The 2014 dropbear of the legacy cameras, with the given host key and login method. */
 function legacySsh(env: ServiceEnv, hostKey: string, login: 'password' | 'keyboard-interactive'): SshDeviceOptions {
   return {
     ident: 'dropbear_2014.63',
+    // Every dropbear since 2013.57 offers its kexguess2 marker (seen on Debian's dropbear by test/interop/dropbear.test.ts).
+    extraKex: ['kexguess2@matt.ucc.asn.au'],
     algorithms: {
       kex: ['diffie-hellman-group14-sha1', 'diffie-hellman-group1-sha1'],
       serverHostKey: ['ssh-rsa'],

@@ -25,6 +25,8 @@ export const LAB_SECRETS = {
   basicRtspCamera: { user: 'admin', password: '12345' },
   /** RTSP behind Digest, a named viewer account with a password no dictionary holds. */
   digestRtspCamera: { user: 'viewer', password: 'Rv5-vigie-lab-Dg3' },
+  /** The Digest mount of the GStreamer-style RTSP server: the Hikvision factory password (generic-2 for an unnamed vendor). */
+  gstreamerRtspServer: { user: 'admin', password: '12345' },
   /** RTSP behind Digest without qop (RFC 2069 style), a password no dictionary holds. */
   digestNoQopRtspCamera: { user: 'admin', password: 'Nq2-vigie-lab-Dg6' },
   /** SNMPv3 authPriv SHA/AES account of the snmp-v3-only switch (its authentication and privacy keys). */

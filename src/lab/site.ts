@@ -27,7 +27,10 @@ export interface RunningDevice {
 }
 
 export interface RunningSite {
+  /** The site's first /24 block (the only one for up to 240 devices). */
   block: number;
+  /** Every /24 block the site holds: 240 devices per block (the benchmark's 1000-device site spans five). */
+  blocks: number[];
   devices: RunningDevice[];
   /** Every port the site listens on (the scan must include them). */
   ports: number[];
@@ -84,9 +87,20 @@ async function startUdpWithFallback(service: UdpServiceSpec, env: Parameters<Udp
   throw lastErr;
 }
 
+/** Devices per /24 block: 127.42.N.10 to 127.42.N.249. */
+const DEVICES_PER_BLOCK = 240;
+
 export async function startSite(devices: readonly DeviceSpec[] = DEMO_SITE, opts: { block?: number } = {}): Promise<RunningSite> {
-  if (devices.length > 240) throw new Error('a /24 block holds at most 240 simulated devices; use several sites');
-  const { block, release } = await reserveBlock(opts.block);
+  // More than 240 devices span several blocks of one site (one PKI, so factory keys and certificates are shared across all of them).
+  const reserved: { block: number; release: () => Promise<void> }[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, Math.ceil(devices.length / DEVICES_PER_BLOCK)); i++) reserved.push(await reserveBlock(i === 0 ? opts.block : undefined));
+  } catch (err) {
+    await Promise.all(reserved.map((r) => r.release()));
+    throw err;
+  }
+  const block = reserved[0]!.block;
+  const release = async () => void (await Promise.all(reserved.map((r) => r.release())));
   const pki = makePki();
   const servers: net.Server[] = [];
   const udpServers: { close(): Promise<void> }[] = [];
@@ -97,7 +111,7 @@ export async function startSite(devices: readonly DeviceSpec[] = DEMO_SITE, opts
     for (const [i, spec] of devices.entries()) {
       const personality = PERSONALITIES[spec.personality];
       if (!personality) throw new Error(`unknown personality "${spec.personality}"`);
-      const address = `127.42.${block}.${10 + i}`;
+      const address = `127.42.${reserved[Math.floor(i / DEVICES_PER_BLOCK)]!.block}.${10 + (i % DEVICES_PER_BLOCK)}`;
       const tally = new Tally();
       const ports: Record<string, number> = {};
       const accounts = new Accounts(personality.accounts?.users ?? {}, personality.accounts?.lockAfter);
@@ -126,6 +140,7 @@ export async function startSite(devices: readonly DeviceSpec[] = DEMO_SITE, opts
   const allPorts = [...new Set(running.flatMap((d) => Object.values(d.ports)))].sort((a, b) => a - b);
   return {
     block,
+    blocks: reserved.map((r) => r.block),
     devices: running,
     ports: allPorts,
     udpPorts,

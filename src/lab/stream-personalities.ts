@@ -57,6 +57,7 @@ const ssdp = (opts: SsdpDeviceOptions): UdpServiceSpec => ({ name: 'ssdp', port:
 const DIGEST = LAB_SECRETS.digestRtspCamera;
 const NOQOP = LAB_SECRETS.digestNoQopRtspCamera;
 const BASIC = LAB_SECRETS.basicRtspCamera;
+const GST = LAB_SECRETS.gstreamerRtspServer;
 const INTERCOM: SipDeviceOptions = { server: 'DoorStation-SIP/2.4' };
 
 export const STREAM_PERSONALITIES: Record<string, Personality> = {
@@ -126,6 +127,26 @@ export const STREAM_PERSONALITIES: Record<string, Personality> = {
     accounts: { users: { [NOQOP.user]: NOQOP.password } },
     services: [rtsp({ server: 'Uniview RTSP', realm: 'UNV', digestQop: false, mounts: [{ path: '/unicast/c1/s0/live', auth: 'digest' }], passwords: { [NOQOP.user]: NOQOP.password } })],
     expected: ['rtsp.cleartext'],
+  },
+  'gstreamer-rtsp-server': {
+    id: 'gstreamer-rtsp-server',
+    class: 'camera',
+    description:
+      'RTSP server as gst-rtsp-server runs it (test/interop/rtsp.test.ts): access granted per mount, the main stream behind Digest without qop, /live open to the anonymous role, unknown mounts 404',
+    accounts: { users: { [GST.user]: GST.password } },
+    services: [
+      rtsp({
+        server: 'GStreamer RTSP server',
+        realm: 'GStreamer RTSP Server',
+        digestQop: false,
+        mounts: [
+          { path: '/Streaming/Channels/101', auth: 'digest' },
+          { path: '/live', auth: 'none' },
+        ],
+        passwords: { [GST.user]: GST.password },
+      }),
+    ],
+    expected: ['rtsp.unauthenticated-stream', 'rtsp.cleartext', 'cred.default-accepted'],
   },
   'rtsps-camera': {
     id: 'rtsps-camera',

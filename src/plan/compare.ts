@@ -51,8 +51,9 @@ export function comparePlans(previous: Pick<Plan, 'actions'>, current: CurrentSc
         const settledByWaiver = waived.some((f) => f.host === d.host && checks.has(f.check));
         return { host: d.host, status: settledByWaiver ? 'waived' : 'done', open: [] };
       }
-      const closedSome = d.findings.some((k) => !still.includes(k));
-      return { host: d.host, status: closedSome ? 'partly-done' : 'not-done', open: still };
+      // Partly done: some of the planned findings are gone and nothing new replaced them (a service moved to another port is not progress).
+      const partly = d.findings.some((k) => !still.includes(k)) && still.every((k) => d.findings.includes(k));
+      return { host: d.host, status: partly ? 'partly-done' : 'not-done', open: still };
     });
     return { id: action.id, title: action.title, phase: action.phase, status: actionStatus(devices), devices };
   });

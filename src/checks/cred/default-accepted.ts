@@ -35,7 +35,9 @@ export const defaultAccepted: HostCheck = {
         fires({
           port: f.port!,
           proto: f.proto ?? 'tcp',
-          key: d.entry, // the entry id: a stable diff key that names the secret without holding it
+          // Protocol + entry id: stable across scans, names the secret without holding it, and
+          // tells apart one credential opening two logins on one port (web UI and ONVIF).
+          key: `${d.protocol}:${d.entry}`,
           detail: `${d.protocol}: user "${d.user}" accepted with default credential ${d.entry} (${d.source})${d.confirmed ? '' : '; the wrong-password confirmation gave no clear answer'}`,
           ...(f.evidence ? { evidence: f.evidence } : {}),
         }),

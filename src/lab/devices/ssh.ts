@@ -33,6 +33,11 @@ export interface SshDeviceOptions {
   accounts?: Accounts;
   /** Lines sent before the identification (RFC 4253 §4.2 allows them). */
   greeting?: string;
+  /**
+   * Names appended to the key exchange list as sent, that ssh2 does not know:
+   * dropbear (since 2013.57) always offers kexguess2@matt.ucc.asn.au there.
+   */
+  extraKex?: string[];
 }
 
 /** What the device saw; the password tried is never kept, only whether it matched. */
@@ -80,23 +85,26 @@ export function labHostKey(kind: 'rsa' | 'ed25519', opts: { bits?: number; share
  * December 2023 does neither, so for those the per-connection offer is
  * rebuilt without the marker and strict mode is pinned off before KEXINIT is
  * sent ('connection' is emitted on the client's identification, before it).
+ * The same rebuild appends names ssh2 does not know (`extraKex`).
  * These are ssh2 internals (Protocol#_offer, #_strictMode), used by the lab
  * only; the lab tests fail loudly if a new ssh2 moves them.
  */
-function withoutStrictKex(client: Connection): void {
+function rewriteOffer(client: Connection, opts: { strictKex: boolean; extraKex: readonly string[] }): void {
   const proto = (client as unknown as { _protocol?: { _offer?: KexOffer; _strictMode?: boolean } })._protocol;
   const offer = proto?._offer;
-  if (!proto || !offer?.lists) throw new Error('ssh2 internals changed: cannot remove the strict-kex marker');
+  if (!proto || !offer?.lists) throw new Error('ssh2 internals changed: cannot rewrite the KEXINIT offer');
   const l = offer.lists;
   const KexInit = offer.constructor as new (o: unknown) => KexOffer;
   const side = (s: KexOffer['lists']['cs']) => ({ cipher: s.cipher.array, mac: s.mac.array, compress: s.compress.array, lang: s.lang.array });
+  const kex = l.kex.array.filter((n) => n !== STRICT_KEX_SERVER);
   proto._offer = new KexInit({
-    kex: l.kex.array.filter((n) => n !== STRICT_KEX_SERVER),
+    // dropbear's order: its markers after the methods, the strict-kex marker last.
+    kex: [...kex, ...opts.extraKex, ...(opts.strictKex ? [STRICT_KEX_SERVER] : [])],
     serverHostKey: l.serverHostKey.array,
     cs: side(l.cs),
     sc: side(l.sc),
   });
-  proto._strictMode = false;
+  if (!opts.strictKex) proto._strictMode = false;
 }
 
 interface KexOffer {
@@ -120,7 +128,7 @@ export function sshDevice(address: string, opts: SshDeviceOptions): (socket: net
   const server = new Server(cfg);
   server.on('error', () => undefined);
   server.on('connection', (client) => {
-    if (!opts.strictKex) withoutStrictKex(client);
+    if (!opts.strictKex || opts.extraKex?.length) rewriteOffer(client, { strictKex: opts.strictKex, extraKex: opts.extraKex ?? [] });
     client.on('error', () => undefined);
     client.on('handshake', () => stats.handshakes++);
     client.on('authentication', (ctx) => {
