@@ -81,7 +81,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (result) (await import('node:fs')).writeFileSync('/tmp/vigie-dump-sip.json', JSON.stringify(result, null, 1)); // DUMP-TMP
   await stopAll();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
