@@ -147,6 +147,15 @@ async function runVigie(args: string[], dir: string): Promise<VigieRun> {
   };
 }
 
+/**
+ * The history store: saving the result is what a scan does by default, so it
+ * is part of what is measured, in a workspace of the run's own (never the
+ * user's ~/.local/share/vigie). VIGIE_BENCH_STORE=off measures without it.
+ */
+function storeArgs(dir: string): string[] {
+  return process.env.VIGIE_BENCH_STORE === 'off' ? ['--no-store'] : ['--store', join(dir, 'store')];
+}
+
 /** Targets and scope of a site, as a technician would type them: one range and one /24 per block. */
 function siteArgs(site: RunningSite): { targets: string[]; scope: string[] } {
   const targets: string[] = [];
@@ -243,7 +252,7 @@ async function benchSize(size: number, work: string): Promise<{ run: SizeRun; si
   const { targets, scope } = siteArgs(site);
   const ports = sitePorts(site);
   log(`\n[${size} devices] site up in ${(labStartMs / 1000).toFixed(1)} s on ${scope.join(' ')}; ${ports.length} TCP ports; scanning…`);
-  const v = await runVigie(['scan', ...targets, '--scope', scope.join(','), '--ports', ports.join(','), '--ca', join(dir, 'ca.pem'), '--mode', 'credentials', '--progress', 'json', '--out', join(dir, 'out')], dir);
+  const v = await runVigie(['scan', ...targets, '--scope', scope.join(','), '--ports', ports.join(','), '--ca', join(dir, 'ca.pem'), '--mode', 'credentials', '--progress', 'json', '--out', join(dir, 'out'), ...storeArgs(dir)], dir);
   const findings = compare(site, specs, v.result);
   const run: SizeRun = {
     size,
@@ -341,7 +350,7 @@ async function benchWsd(work: string): Promise<WsdRun> {
     log(`\n[WS-Discovery] ${site.devices.length} responders on ${scope.join(' ')}; scanning (passive)…`);
     if (movedUdp(site).length) log(`  UDP ports moved (run as root): ${movedUdp(site).length} responders not on 3702`);
     // Passive: WS-Discovery is the discovery; one TCP port keeps the TCP sweep minimal (nothing listens on it).
-    const v = await runVigie(['scan', ...targets, '--scope', scope.join(','), '--ports', '80', '--mode', 'passive', '--progress', 'json', '--out', join(dir, 'out'), '--format', 'json'], dir);
+    const v = await runVigie(['scan', ...targets, '--scope', scope.join(','), '--ports', '80', '--mode', 'passive', '--progress', 'json', '--out', join(dir, 'out'), '--format', 'json', ...storeArgs(dir)], dir);
     const heard = new Set(v.result.facts.filter((f) => f.type === 'wsdiscovery.match').map((f) => f.host));
     const missing = site.devices.filter((d) => !heard.has(d.address)).map((d) => d.address);
     const run: WsdRun = { responders: site.devices.length, found: heard.size, wallMs: v.wallMs, discoverMs: v.result.scan.timings.discover ?? 0, peakRssMb: v.peakRssMb, missing: missing.slice(0, 20) };
@@ -376,7 +385,7 @@ async function benchEndpoints(site: RunningSite, work: string): Promise<Endpoint
     const port = d.ports[c.service]!;
     const dir = mkdtempSync(join(work, `endpoint-${c.protocol}-`));
     writeFileSync(join(dir, 'ca.pem'), site.caPem);
-    const v = await runVigie(['scan', d.address, '--ports', String(port), '--ca', join(dir, 'ca.pem'), '--mode', 'safe', '--progress', 'json', '--out', join(dir, 'out'), '--format', 'json'], dir);
+    const v = await runVigie(['scan', d.address, '--ports', String(port), '--ca', join(dir, 'ca.pem'), '--mode', 'safe', '--progress', 'json', '--out', join(dir, 'out'), '--format', 'json', ...storeArgs(dir)], dir);
     let toolMs: number | null = null;
     if (spawnSync('which', [c.tool]).status === 0) {
       const t0 = performance.now();

@@ -141,11 +141,11 @@ export function manualMarkdown(result: Result, lang: Lang): string[] {
 
 /** CSS for the grade tiles, added to the report's style sheet (which the CSP pins by hash). */
 export const SCORE_STYLE = `
-.grades{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:12px 0}
+.grades{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:10px;margin:12px 0}
 .gtile{border:1px solid var(--line);border-radius:8px;padding:10px;background:#fff;break-inside:avoid}
 .gtile .g{display:inline-block;min-width:2.2em;text-align:center;border-radius:6px;color:#fff;font-size:1.6rem;font-weight:700;padding:2px 6px;margin-right:8px}
 .gtile .who{font-weight:600}.gtile ul{margin:6px 0 0 16px;padding:0;font-size:.85rem}
-.gtile.site{border-width:2px}
+.gtile.site{border-width:2px}.gtile details{font-size:.85rem;margin-top:6px}
 .g-A{background:#15803d}.g-B{background:#65a30d}.g-C{background:#ca8a04}.g-D{background:#ea580c}.g-E{background:#dc2626}.g-F{background:#7f1d1d}.g-incomplete{background:#6b7280}
 .st-compliant{color:#15803d;font-weight:700}.st-not-compliant{color:#b91c1c;font-weight:700}.st-not-assessed{color:#b45309;font-weight:700}.st-not-applicable{color:#4b5563}
 `;
@@ -170,7 +170,7 @@ export function scoreHtml(result: Result, lang: Lang, history: readonly ScoreHis
   if (!s) return '';
   const devices = s.devices.map(
     (d) =>
-      html`<div class="gtile">${badge(d.grade, lang)}<span class="who">${hostLabel(result, d)}</span><div class="muted">${classLabel(d.class, lang)} · ${gradeText(d, lang)}</div>${d.deductions.length ? html`<div class="muted">${w('pointsOff', lang)}: ${deductionsText(d)}</div>` : ''}${d.reasons.length ? html`<ul>${d.reasons.map((r) => html`<li>${r[lang]}</li>`)}</ul>` : ''}</div>`,
+      html`<div class="gtile">${badge(d.grade, lang)}<span class="who">${hostLabel(result, d)}</span><div class="muted">${classLabel(d.class, lang)} · ${gradeText(d, lang)}</div>${d.reasons.length ? html`<ul>${d.reasons.map((r) => html`<li>${r[lang]}</li>`)}</ul>` : ''}${d.deductions.length ? html`<details><summary class="muted">${w('pointsOff', lang)}: −${d.deductions.reduce((sum, x) => sum + x.points, 0)}</summary><div class="muted">${deductionsText(d)}</div></details>` : ''}</div>`,
   );
   const points = [...history.filter((p) => p.score !== undefined || p.grade), { date: result.scan.started, score: s.site.score, grade: s.site.grade }];
   const trend =

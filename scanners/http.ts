@@ -30,9 +30,10 @@ export interface HttpExchange {
 export function parseChallenges(values: string[]): AuthChallenge[] {
   return parseAuthChallenges(values).map((c) => {
     const out: AuthChallenge = { scheme: c.scheme };
-    if (c.realm !== undefined) out.realm = c.realm.slice(0, 200);
-    if (c.qop !== undefined) out.qop = c.qop;
-    if (c.algorithm !== undefined) out.algorithm = c.algorithm;
+    // Device text: printable only (undici refuses control characters in headers today; a realm stays text whatever the client).
+    if (c.realm !== undefined) out.realm = oneLine(c.realm, 200) ?? '';
+    if (c.qop !== undefined) out.qop = oneLine(c.qop, 40) ?? '';
+    if (c.algorithm !== undefined) out.algorithm = oneLine(c.algorithm, 40) ?? '';
     return out;
   });
 }

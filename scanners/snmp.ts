@@ -477,7 +477,44 @@ async function auditPort(ctx: ScanContext, host: HostState, port: number, s: Set
     const client = new SnmpClient(u, { spacingMs: s.spacingMs, timeoutMs: s.timeoutMs, retries: s.retries, signal: ctx.signal });
 
     // 1. SNMPv3 engine discovery: a Report here is v3, never a community answer.
-    const disc = await client.discoverEngine(discovered?.v3 ? s.retries : 0);
+    // Sent first and read after the community sweep, so that its time-out runs during the sweep instead of before it.
+    const discovery = await client.sendEngineDiscovery();
+    const discoveryRetries = discovered?.v3 ? s.retries : 0;
+
+    // 2. Communities: dictionary, then the site's, then a random control name.
+    const candidates: Candidate[] = [
+      ...dict.communities.map((c) => ({ label: c.name, value: Buffer.from(c.name, 'utf8'), default: true, control: false, source: c.source })),
+      ...s.siteCommunities.map((c, i) => ({ label: `site community #${i + 1}`, value: Buffer.from(c, 'utf8'), default: false, control: false })),
+      { label: 'random control community', value: Buffer.from(`vigie-${randomBytes(8).toString('hex')}`), default: false, control: true },
+    ];
+    probe.defaultsTried = dict.communities.map((c) => c.name);
+    probe.siteCommunitiesTried = s.siteCommunities.length;
+    const accepted = new Map<number, { versions: Set<CommunityVersion>; raw: Buffer; sent: string }>();
+    const describeSent = (c: Candidate, v: CommunityVersion) =>
+      `SNMP${v} GetRequest sysDescr.0 with ${c.default ? `community "${c.label}"` : c.control ? 'a random control community' : `a site-supplied community (${c.label})`}`;
+    /** Only data counts: an agent must not be credited for an error answer. */
+    const hasData = (ex: { pdu: { errorStatus: number; varbinds: { value: VarValue }[] } }) => ex.pdu.errorStatus === 0 && !!ex.pdu.varbinds[0] && !isException(ex.pdu.varbinds[0].value);
+    const runSweep = async (version: CommunityVersion, which: number[], retry?: Parameters<SnmpClient['sweep']>[2]) => {
+      if (!probe.versionsTried.includes(version)) probe.versionsTried.push(version);
+      const answers = await client.sweep(
+        which.map((i) => ({ version, community: candidates[i]!.value })),
+        [nullBind(SYS.sysDescr)],
+        retry,
+      );
+      for (const [k, ex] of answers) {
+        const i = which[k]!;
+        if (!hasData(ex)) continue;
+        const a = accepted.get(i) ?? { versions: new Set<CommunityVersion>(), raw: ex.raw, sent: describeSent(candidates[i]!, version) };
+        a.versions.add(version);
+        accepted.set(i, a);
+      }
+    };
+    const all = candidates.map((_, i) => i);
+    // Retry the silent names only where v1/v2c is known to answer (a lost datagram, a rate-limited agent).
+    const retrySilent = s.retries > 0 ? { when: (answers: ReadonlyMap<number, { pdu: Pdu }>) => (!!discovered?.v2cPublic || [...answers.values()].some((ex) => hasData(ex))) && !late() } : undefined;
+    await runSweep('v2c', all, retrySilent);
+
+    const disc = await client.awaitEngineDiscovery(discovery, discoveryRetries);
     if (client.refused) {
       closedPort = true; // ICMP port-unreachable: nothing listens on this port
       return;
@@ -492,42 +529,7 @@ async function auditPort(ctx: ScanContext, host: HostState, port: number, s: Set
       if (entry?.vendor) data.vendor = entry.vendor;
       audit.add('snmp.v3-engine', data, evidence([], 'SNMPv3 GetRequest, empty user and engine ID, reportable (RFC 3414 §4 discovery)', disc.raw, 'a Report PDU (usmStatsUnknownEngineIDs) proves an SNMPv3 engine; it is not a v1/v2c answer'));
     }
-
-    // 2. Communities: dictionary, then the site's, then a random control name.
-    const candidates: Candidate[] = [
-      ...dict.communities.map((c) => ({ label: c.name, value: Buffer.from(c.name, 'utf8'), default: true, control: false, source: c.source })),
-      ...s.siteCommunities.map((c, i) => ({ label: `site community #${i + 1}`, value: Buffer.from(c, 'utf8'), default: false, control: false })),
-      { label: 'random control community', value: Buffer.from(`vigie-${randomBytes(8).toString('hex')}`), default: false, control: true },
-    ];
-    probe.defaultsTried = dict.communities.map((c) => c.name);
-    probe.siteCommunitiesTried = s.siteCommunities.length;
-    const accepted = new Map<number, { versions: Set<CommunityVersion>; raw: Buffer; sent: string }>();
-    const describeSent = (c: Candidate, v: CommunityVersion) =>
-      `SNMP${v} GetRequest sysDescr.0 with ${c.default ? `community "${c.label}"` : c.control ? 'a random control community' : `a site-supplied community (${c.label})`}`;
-    const runSweep = async (version: CommunityVersion, which: number[]) => {
-      if (!probe.versionsTried.includes(version)) probe.versionsTried.push(version);
-      const answers = await client.sweep(
-        which.map((i) => ({ version, community: candidates[i]!.value })),
-        [nullBind(SYS.sysDescr)],
-      );
-      for (const [k, ex] of answers) {
-        const i = which[k]!;
-        // Only data counts: an agent must not be credited for an error answer.
-        const vb = ex.pdu.varbinds[0];
-        if (ex.pdu.errorStatus !== 0 || !vb || isException(vb.value)) continue;
-        const a = accepted.get(i) ?? { versions: new Set<CommunityVersion>(), raw: ex.raw, sent: describeSent(candidates[i]!, version) };
-        a.versions.add(version);
-        accepted.set(i, a);
-      }
-    };
-    const all = candidates.map((_, i) => i);
-    await runSweep('v2c', all);
     const alive = () => !!discovered || !!disc || accepted.size > 0;
-    // Retry the silent names only where v1/v2c is known to answer (a lost datagram, a rate-limited agent).
-    if ((discovered?.v2cPublic || accepted.size > 0) && s.retries > 0 && !late()) {
-      const missing = all.filter((i) => !accepted.has(i));
-      if (missing.length) await runSweep('v2c', missing);
-    }
     // v1: confirm for the communities that answered; sweep only when v2c found none on a live agent.
     if (accepted.size) {
       for (const i of [...accepted.keys()].filter((k) => !candidates[k]!.control)) {

@@ -99,9 +99,9 @@ describe('TLS caps', () => {
     expect(resolveScoring(softer).caps.map((c) => c.id)).toEqual(resolveScoring(base).caps.map((c) => c.id));
   });
 
-  it('a cap without a grade after merging is an error that names it', () => {
-    const broken = extending('scoring:\n  caps:\n    new-cap: { checks: [ssh.weak-kex] }\n');
-    expect(() => resolveScoring(broken)).toThrow(/scoring\.caps\.new-cap: a cap needs a grade/);
+  it('a cap without a grade after merging is refused when the profile loads, naming it', () => {
+    expect(() => extending('scoring:\n  caps:\n    new-cap: { checks: [ssh.weak-kex] }\n')).toThrow(/profile "child": scoring\.caps\.new-cap: a cap needs a grade/);
+    expect(() => extending('scoring:\n  thresholds: { B: 95 }\n')).toThrow(/profile "child": scoring\.thresholds must decrease from A to E \(A 90, B 95\)/);
   });
 });
 
@@ -240,6 +240,48 @@ describe('real scans of simulated devices', () => {
       },
     );
   }, 60_000);
+});
+
+describe('the site score in the supervision KPIs', () => {
+  it('is stored with each scan and reported per period, in the trend and in the Prometheus file', async () => {
+    const { Store } = await import('../src/store/store.ts');
+    const { computeKpis, kpiHistory, renderKpiText } = await import('../src/supervise/kpi.ts');
+    const { renderPrometheus } = await import('../src/supervise/prometheus.ts');
+    const { applyScore } = await import('../src/score/index.ts');
+    const { EXAMPLE_SITE } = await import('../src/score/example.ts');
+    const scan = (id: string, started: string, findings: Finding[], notEvaluated: NotEvaluated[]): Result => {
+      const r: Result = {
+        schema: 'vigie.result/1',
+        scan: { id, started, finished: started, vigieVersion: 'test', mode: 'credentials', profile: 'anssi-base', scope: { include: ['192.0.2.0/24'], exclude: [] }, targets: [], ports: [], partial: false, timings: {}, stats: { targets: 6, hostsReported: 6, connections: 0 }, limits: { perHost: 2, global: 64 } },
+        hosts: EXAMPLE_SITE.hosts,
+        facts: [],
+        findings,
+        notEvaluated,
+        errors: [],
+      };
+      applyScore(r, base);
+      return r;
+    };
+    const store = await Store.open({ dir: mkdtempSync(join(tmpdir(), 'vigie-score-store-')) });
+    try {
+      store.saveScan(scan('q1', '2026-01-10T08:00:00.000Z', EXAMPLE_SITE.findings, EXAMPLE_SITE.notEvaluated), 'Site A');
+      // The default password changed and the web UI's test could run: the site is graded.
+      store.saveScan(scan('q2', '2026-04-10T08:00:00.000Z', EXAMPLE_SITE.findings.filter((x) => x.check !== 'cred.default-accepted'), []), 'Site A');
+      const kpi = computeKpis('Site A', store.snapshots('Site A'));
+      expect(kpi.periods.map((p) => [p.period, p.hardeningScore?.grade, p.hardeningScore?.score])).toEqual([
+        ['2026-Q1', 'incomplete', undefined],
+        ['2026-Q2', 'C', 79],
+      ]);
+      expect(kpi.total.hardeningScore).toMatchObject({ scan: 'q2', grade: 'C', score: 79 });
+      expect(renderKpiText(kpi)).toMatch(/2026-Q2 .* C \(79\)/);
+      expect(kpiHistory(store, 'Site A').map((p) => p.grade)).toEqual(['incomplete', 'C']);
+      const prom = renderPrometheus({ site: 'Site A', kpi, open: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, lastScan: { started: '2026-04-10T08:00:00.000Z', partial: false } });
+      expect(prom).toContain('vigie_site_hardening_score{site="Site A"} 79');
+      expect(prom).toContain('vigie_site_hardening_grade{site="Site A",grade="C"} 1');
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('the score in the canonical result', () => {

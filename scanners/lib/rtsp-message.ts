@@ -4,7 +4,7 @@
  * description (SDP, RFC 8866) from a 200 that describes nothing.
  */
 import type { ChallengeSummary } from '../../src/core/facts.ts';
-import { printable } from '../../src/core/text.ts';
+import { oneLine, printable } from '../../src/core/text.ts';
 import { header, headerValues, parseResponse, type MessageLimits, type ParseOutcome, type ResponseMessage } from './header-message.ts';
 
 export { MessageParseError } from './header-message.ts';
@@ -33,9 +33,10 @@ import { parseChallenges } from './digest.ts';
 /** What a fact keeps of a challenge: no nonce, no opaque. */
 export function summariseChallenge(c: Challenge): ChallengeSummary {
   const s: ChallengeSummary = { scheme: c.scheme, nonce: !!c.nonce };
-  if (c.realm !== undefined) s.realm = c.realm.slice(0, 120);
-  if (c.qop !== undefined) s.qop = c.qop.slice(0, 40);
-  if (c.algorithm !== undefined) s.algorithm = c.algorithm.slice(0, 40);
+  // Device text: printable only (an escape sequence in a realm must never reach a terminal or a report raw).
+  if (c.realm !== undefined) s.realm = oneLine(c.realm, 120) ?? '';
+  if (c.qop !== undefined) s.qop = oneLine(c.qop, 40) ?? '';
+  if (c.algorithm !== undefined) s.algorithm = oneLine(c.algorithm, 40) ?? '';
   return s;
 }
 

@@ -93,10 +93,22 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Answers kept for a later reader (one request's wait may receive another's answer). */
+const UNCLAIMED_MAX = 64;
+
+/** An engine discovery sent and not yet awaited (see `sendEngineDiscovery`). */
+export interface PendingDiscovery {
+  sent: Buffer;
+  msgId: number;
+  at: number;
+}
+
 export class SnmpClient {
   malformed = 0;
   firstMalformed: string | undefined;
   private lastSend = 0;
+  /** Valid SNMP messages a reader did not want: the next readers look here first (bounded). */
+  private readonly unclaimed: { m: Message; raw: Buffer }[] = [];
   private readonly keys = new Map<string, Buffer>();
 
   constructor(
@@ -125,8 +137,20 @@ export class SnmpClient {
     this.u.send(payload);
   }
 
-  /** Read datagrams until `match` accepts one or `deadline` passes (a past deadline only drains what is queued). */
+  /**
+   * Read datagrams until `match` accepts one or `deadline` passes (a past
+   * deadline only drains what is queued). A valid message `match` does not
+   * want is kept for later readers, so that requests can overlap (the engine
+   * discovery's Report arriving during a community sweep).
+   */
   async receive<T>(deadline: number, match: (m: Message, raw: Buffer) => T | undefined): Promise<{ value: T; raw: Buffer } | undefined> {
+    for (const [k, u] of this.unclaimed.entries()) {
+      const v = match(u.m, u.raw);
+      if (v !== undefined) {
+        this.unclaimed.splice(k, 1);
+        return { value: v, raw: u.raw };
+      }
+    }
     for (;;) {
       const raw = await this.u.next(Math.max(0, deadline - Date.now()));
       if (!raw) return undefined;
@@ -140,6 +164,8 @@ export class SnmpClient {
       }
       const v = match(m, raw);
       if (v !== undefined) return { value: v, raw };
+      this.unclaimed.push({ m, raw });
+      if (this.unclaimed.length > UNCLAIMED_MAX) this.unclaimed.shift();
     }
   }
 
@@ -166,9 +192,17 @@ export class SnmpClient {
   /**
    * One GET per probe, paced, each with its own request-id, then wait for the
    * answers: agents stay silent on a wrong community, so waiting for each in
-   * turn would cost a full time-out per name.
+   * turn would cost a full time-out per name. With `retry`, a probe still
+   * unanswered once its own time-out has run is sent once more, at the next
+   * paced slot, if `retry.when(answers so far)` says the agent is known to
+   * answer: the retries interleave with the first sends instead of waiting
+   * for the whole sweep to time out (same rate, same number of datagrams).
    */
-  async sweep(probes: readonly { version: CommunityVersion; community: Buffer }[], varbinds: VarBind[]): Promise<Map<number, Exchange>> {
+  async sweep(
+    probes: readonly { version: CommunityVersion; community: Buffer }[],
+    varbinds: VarBind[],
+    retry?: { when: (answers: ReadonlyMap<number, Exchange>) => boolean },
+  ): Promise<Map<number, Exchange>> {
     const ids = new Map<number, number>();
     const sent = new Map<number, Buffer>();
     const out = new Map<number, Exchange>();
@@ -186,21 +220,47 @@ export class SnmpClient {
         out.set(got.value, { pdu: m.pdu, raw: got.raw, sent: sent.get(got.value)! });
       }
     };
-    for (const [i, p] of probes.entries()) {
-      if (this.closed) break;
+    // Per probe: datagrams sent, when the last one left, and whether it may still be retried.
+    const state = probes.map(() => ({ attempts: 0, at: 0, retry: !!retry }));
+    const fire = async (i: number) => {
+      const p = probes[i]!;
       const requestId = newId();
       ids.set(requestId, i);
       const payload = encodeCommunityMessage(p.version, p.community, { type: PDU.get, requestId, errorStatus: 0, errorIndex: 0, varbinds });
       sent.set(i, payload);
       await this.send(payload);
+      state[i] = { ...state[i]!, attempts: state[i]!.attempts + 1, at: Date.now() };
       await collect(0);
+    };
+    const waiting = (i: number) => state[i]!.retry && state[i]!.attempts === 1 && !out.has(i);
+    let next = 0;
+    while (!this.closed) {
+      const now = Date.now();
+      const due = probes.findIndex((_, i) => waiting(i) && state[i]!.at + this.opts.timeoutMs <= now);
+      if (due >= 0) {
+        if (retry!.when(out)) await fire(due);
+        else state[due]!.retry = false; // the agent has not answered anything: silence is its answer
+        continue;
+      }
+      if (next < probes.length) {
+        await fire(next++);
+        continue;
+      }
+      const times = probes.flatMap((_, i) => (waiting(i) ? [state[i]!.at + this.opts.timeoutMs] : []));
+      if (!times.length) break;
+      await collect(Math.min(...times));
     }
-    await collect(Date.now() + this.opts.timeoutMs);
+    await collect(Math.max(0, ...state.map((s) => s.at)) + this.opts.timeoutMs);
     return out;
   }
 
   /** SNMPv3 engine discovery: an empty-user GET that a v3 agent answers with a Report (RFC 3414 §4). */
   async discoverEngine(retries?: number): Promise<{ engine: Engine; report: Pdu; raw: Buffer; sent: Buffer } | undefined> {
+    return this.awaitEngineDiscovery(await this.sendEngineDiscovery(), retries);
+  }
+
+  /** Send the engine discovery without waiting: its Report is read later by `awaitEngineDiscovery`, other requests may go meanwhile. */
+  async sendEngineDiscovery(): Promise<PendingDiscovery> {
     const msgId = newId();
     const sent = encodeV3Message({
       msgId,
@@ -209,14 +269,18 @@ export class SnmpClient {
       usm: { engineId: Buffer.alloc(0), engineBoots: 0, engineTime: 0, userName: Buffer.alloc(0), authParams: Buffer.alloc(0), privParams: Buffer.alloc(0) },
       data: { scoped: { contextEngineId: Buffer.alloc(0), contextName: Buffer.alloc(0), pdu: { type: PDU.get, requestId: newId(), errorStatus: 0, errorIndex: 0, varbinds: [] } } },
     });
-    const got = await this.request(
-      sent,
-      (m) => (m.version === 3 && m.msgId === msgId && m.usm && m.usm.engineId.length > 0 && m.scoped?.pdu.type === PDU.report ? m : undefined),
-      retries,
-    );
+    await this.send(sent);
+    return { sent, msgId, at: Date.now() };
+  }
+
+  /** The Report of a discovery sent earlier: wait out its time-out from when it left, then retry (`retries` more attempts). */
+  async awaitEngineDiscovery(p: PendingDiscovery, retries = this.opts.retries): Promise<{ engine: Engine; report: Pdu; raw: Buffer; sent: Buffer } | undefined> {
+    const match = (m: Message) => (m.version === 3 && m.msgId === p.msgId && m.usm && m.usm.engineId.length > 0 && m.scoped?.pdu.type === PDU.report ? m : undefined);
+    let got = await this.receive(p.at + this.opts.timeoutMs, match);
+    if (!got && retries > 0 && !this.closed) got = await this.request(p.sent, match, retries - 1);
     if (!got) return undefined;
     const m = got.value;
-    return { engine: { engineId: m.usm!.engineId, boots: m.usm!.engineBoots, time: m.usm!.engineTime, at: Date.now() }, report: m.scoped!.pdu, raw: got.raw, sent };
+    return { engine: { engineId: m.usm!.engineId, boots: m.usm!.engineBoots, time: m.usm!.engineTime, at: Date.now() }, report: m.scoped!.pdu, raw: got.raw, sent: p.sent };
   }
 
   private key(protocol: AuthProtocol, password: string, engineId: Buffer): Buffer {

@@ -57,7 +57,11 @@ const CURVE_BITS: Readonly<Record<string, number>> = {
 };
 const MAX_CHAIN = 10;
 
-class DerError extends Error {}
+/** A certificate whose DER cannot be read: a typed error (EDER), never a crash. */
+export class DerError extends Error {
+  override name = 'DerError';
+  readonly code = 'EDER';
+}
 
 interface Tlv {
   tag: number;

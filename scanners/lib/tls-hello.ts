@@ -233,7 +233,11 @@ class Reader {
   }
 }
 
-class Broken extends Error {}
+/** A TLS answer that breaks its own lengths: `parseServerAnswer` turns it into `malformed`; thrown as is by `parseCertificateMessage`. */
+export class Broken extends Error {
+  override name = 'TlsMalformed';
+  readonly code = 'ETLSMALFORMED';
+}
 
 function parseServerHelloBody(body: Buffer, recordVersion: number): ServerHello {
   const r = new Reader(body);

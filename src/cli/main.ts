@@ -98,6 +98,8 @@ Examples:
   vigie scan site-inventory.csv --fail-on high
   vigie verify 192.0.2.10-19 --site "Site A"  commissioning: a verdict per device and a hand-over record
   vigie report vigie-results/result.json --format html,csv --lang fr
+  vigie evaluate vigie-results/result.json --profile nis2   the same facts judged by another profile, offline
+  vigie checks · vigie profiles show nis2   the catalogue and the profiles
   vigie help scan                             every option of scan, with examples
 
 Exit codes: 0 done · 1 findings at or above --fail-on · 2 usage or scope error · 3 runtime error · 130 interrupted
@@ -110,6 +112,8 @@ Exemples :
   vigie scan inventaire-site.csv --fail-on high
   vigie verify 192.0.2.10-19 --site "Site A"  mise en service : un verdict par équipement et un procès-verbal
   vigie report vigie-results/result.json --format html,csv --lang fr
+  vigie evaluate vigie-results/result.json --profile nis2   les mêmes faits jugés par un autre profil, hors ligne
+  vigie checks · vigie profiles show nis2   le catalogue et les profils
   vigie help scan                             toutes les options de scan, avec exemples
 
 Codes de sortie : 0 terminé · 1 constats au moins --fail-on · 2 erreur d’usage ou de périmètre · 3 erreur d’exécution · 130 interrompu

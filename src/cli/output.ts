@@ -10,6 +10,7 @@ import { renderPlanCsv } from '../../reports/csv.ts';
 import { PLAN_PHASES } from '../core/model.ts';
 import type { HistoryPoint } from '../../reports/view.ts';
 import { UsageError } from '../core/errors.ts';
+import { writeJsonFile } from '../core/json-file.ts';
 
 export const FORMATS = ['json', 'md', 'html', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -42,10 +43,14 @@ export function writeOutputs(
   const written: string[] = [];
   for (const format of formats) {
     const path = join(dir, FILE_NAMES[format]);
+    if (format === 'json') {
+      // Streamed: a thousand devices' result is never one string in memory (src/core/json-file.ts).
+      writeJsonFile(path, result);
+      written.push(path);
+      continue;
+    }
     const content =
-      format === 'json'
-        ? `${JSON.stringify(result, null, 2)}\n`
-        : format === 'md'
+      format === 'md'
           ? renderMarkdown(result, lang, secretOf ? { secretOf } : {})
           : format === 'html'
             ? renderHtml(result, lang, opts.history ? { history: opts.history } : {})
@@ -70,6 +75,11 @@ export function summary(result: Result, written: readonly string[], lang: Lang):
   if (result.plan) {
     const perPhase = PLAN_PHASES.map((p) => `${phaseLabel(p, lang)} ${result.plan!.actions.filter((a) => a.phase === p).length}`).join(', ');
     lines.push(`Plan: ${result.plan.actions.length} actions (${perPhase})`);
+  }
+  if (result.score) {
+    const site = result.score.site;
+    const grades = result.score.devices.map((d) => d.grade).join(' ');
+    lines.push(`${fr ? 'Note de durcissement du site' : 'Site hardening grade'}: ${site.grade === 'incomplete' ? `${fr ? 'incomplète' : 'incomplete'}${site.best ? ` (${fr ? 'au mieux' : 'at best'} ${site.best.grade} ${site.best.score})` : ''}` : `${site.grade} (${site.score})`} — ${fr ? 'équipements' : 'devices'}: ${grades}`);
   }
   const verdicts = result.plan?.verdicts;
   if (verdicts) {

@@ -10,6 +10,7 @@ import { EXIT, UsageError } from '../core/errors.ts';
 import { Result as ResultSchema, type Result } from '../core/model.ts';
 import { loadProfile, type Profile } from '../core/profile.ts';
 import { buildPlan } from '../plan/planner.ts';
+import { scoreResult } from '../score/index.ts';
 import { defaultLang, type Lang } from '../../reports/i18n.ts';
 import { historyPoint, type HistoryPoint } from '../../reports/view.ts';
 import { parseFormats, writeOutputs } from './output.ts';
@@ -61,6 +62,11 @@ export async function runReportCommand(file: string, opts: ReportCliOptions): Pr
   const lang = opts.lang ?? defaultLang();
   const result = readResultFile(file);
   if (!result.plan) result.plan = buildPlan(result, profileOf(result));
+  // A result written before the hardening score existed gets it from its own findings, under its profile.
+  if (!result.score) {
+    const profile = profileOf(result);
+    if (profile) result.score = scoreResult(result, profile);
+  }
   const history: HistoryPoint[] = (opts.history ?? [])
     .map((h) => historyPoint(readResultFile(h)))
     .filter((p) => p.date < result.scan.started)

@@ -144,9 +144,10 @@ export async function scanFromCli(args: string[], opts: ScanCliOptions, loaded?:
   const multicastInterface = opts.interface ? resolveInterface(opts.interface) : undefined;
   const progress = progressSink(opts);
   announceMode(opts, profile);
-  // Opens the history store before any packet (a wrong key stops here) and logs the start in its audit log.
-  await recordScanStart(opts, { action: 'scan', site: siteNameOf({ ...opts, ...(site ? { siteName: opts.siteName ?? site.name } : {}) }, scope.describe().include), targets: set.specs, scope: scope.describe(), mode: opts.mode, declaredCredentialIds: siteCredentials.map((c) => c.id) });
   progress({ type: 'start', hosts: set.targets.length, ports: (opts.ports ?? profile.ports.tcp).length, mode: opts.mode, profile: profile.id });
+  // Opens the history store before any packet (a wrong key stops here) and logs the start in its audit log; after the
+  // 'start' event, so JSON progress still begins with it (store notices are JSON lines there too).
+  await recordScanStart(opts, { action: 'scan', site: siteNameOf({ ...opts, ...(site ? { siteName: opts.siteName ?? site.name } : {}) }, scope.describe().include), targets: set.specs, scope: scope.describe(), mode: opts.mode, declaredCredentialIds: siteCredentials.map((c) => c.id) });
   return scanWithInterrupt({
     targets: set.targets,
     specs: set.specs,

@@ -59,7 +59,8 @@ export function openOptions(opts: StoreCliOptions, extra: Partial<OpenOptions> =
 /** A store notice on stderr: a JSON line when progress is JSON (stderr stays machine-readable), else one plain line. */
 export function emitNotice(n: Notice, progress?: StoreCliOptions['progress']): void {
   if (progress === 'json') process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), type: 'notice', code: n.code, message: n.message })}\n`);
-  else process.stderr.write(`vigie: ${n.message}\n`);
+  // On a terminal, clear the live status line first (it is redrawn at the next progress event).
+  else process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}vigie: ${n.message}\n`);
 }
 
 /**
@@ -213,6 +214,14 @@ export function registerStoreCommands(program: Command): void {
       process.exitCode = EXIT.ok;
       return;
     }
+    if (info.sealed && !o.key) {
+      // What the header tells without the key.
+      const h = info.header!;
+      const doc = { path: info.file, encryption: { on: true, cipher: 'AES-256-GCM', key: h.keySource === 'passphrase' ? `passphrase, ${describeScrypt(h.scrypt!)}` : 'key file, HKDF-SHA256' }, sizeBytes: info.size, locked: 'give the key (VIGIE_KEY or --key-file) to read kind, scans and the 48 h status' };
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : `workspace:   ${doc.path}\nencryption:  on (${doc.encryption.cipher}, ${doc.encryption.key}), ${doc.sizeBytes} bytes\n${doc.locked}\n`);
+      process.exitCode = EXIT.ok;
+      return;
+    }
     const doc = await withStore({ ...o, create: false }, (store) => {
       const scans = store.scans();
       const oldest = scans.reduce<(typeof scans)[number] | undefined>((a, s) => (!a || s.started < a.started ? s : a), undefined);
@@ -222,8 +231,6 @@ export function registerStoreCommands(program: Command): void {
         kind: store.kind,
         created: store.createdAt,
         schemaVersion: store.schemaVersion,
-        encryption: info.sealed ? { on: true, cipher: 'AES-256-GCM', key: info.header?.keySource === 'passphrase' ? `passphrase, ${describeScrypt(info.header.scrypt!)}` : 'key file, HKDF-SHA256' } : { on: false },
-        sizeBytes: info.size,
         scans: scans.length,
         sites: store.sites(),
         oldestScan: oldest ? { id: oldest.id, site: oldest.site, started: oldest.started, exported: Boolean(oldest.exportedAt) } : null,
@@ -231,15 +238,18 @@ export function registerStoreCommands(program: Command): void {
         auditEntries: store.audit().length,
       };
     });
-    if (opts.format === 'json') process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    // Read the file after the store was closed: a clear store opened with a key has just been encrypted.
+    const now = storeFileInfo(o.dir);
+    const encryption = now.sealed ? { on: true, cipher: 'AES-256-GCM', key: now.header?.keySource === 'passphrase' ? `passphrase, ${describeScrypt(now.header.scrypt!)}` : 'key file, HKDF-SHA256' } : { on: false };
+    if (opts.format === 'json') process.stdout.write(`${JSON.stringify({ ...doc, encryption, sizeBytes: now.size }, null, 2)}\n`);
     else {
       const r = doc.retention48h;
       process.stdout.write(
         [
           `workspace:   ${doc.path}`,
           `kind:        ${doc.kind}${doc.kind === 'field' ? ' (48 h rule)' : ' (keeps history)'}`,
-          `encryption:  ${doc.encryption.on ? `on (${doc.encryption.cipher}, ${doc.encryption.key})` : 'off — data stored in clear'}`,
-          `schema:      version ${doc.schemaVersion}, ${doc.sizeBytes} bytes`,
+          `encryption:  ${encryption.on ? `on (${encryption.cipher}, ${encryption.key})` : 'off — data stored in clear'}`,
+          `schema:      version ${doc.schemaVersion}, ${now.size} bytes`,
           `scans:       ${doc.scans} in ${doc.sites.length} site(s)${doc.sites.length ? `: ${doc.sites.map((s) => `"${s.name}" (${s.scans})`).join(', ')}` : ''}`,
           `oldest scan: ${doc.oldestScan ? `${doc.oldestScan.started} ${doc.oldestScan.id} (site "${doc.oldestScan.site}", ${doc.oldestScan.exported ? 'exported' : 'not exported'})` : '—'}`,
           `48 h rule:   ${typeof r === 'string' ? r : r.pending ? `WARNING ${r.pending} result(s) older than 48 h: ${r.exported} exported (purge them), ${r.notExported.length} not exported (export, then purge)` : 'nothing pending'}`,

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { DeviceClass, Localized, Severity } from './model.ts';
 import { UsageError } from './errors.ts';
 import { readYamlFile } from './yaml-file.ts';
-import { ManualSection, ScoringSection } from './scoring.ts';
+import { checkMergedSections, ManualSection, ScoringSection } from './scoring.ts';
 import { PROFILES_DIR } from './paths.ts';
 
 const CheckSetting = z.strictObject({
@@ -204,6 +204,8 @@ export function loadProfile(idOrPath = 'anssi-base', opts: LoadProfileOptions = 
       }
     }
   }
+  // The merged scoring caps and manual requirements must be whole too (src/core/scoring.ts).
+  checkMergedSections(resolved);
   return resolved;
 }
 

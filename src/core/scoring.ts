@@ -11,7 +11,8 @@
  * checked for completeness by `resolveScoring` (src/score/config.ts).
  */
 import { z } from 'zod';
-import { Grade, Localized, ManualStatus, Reference, Severity } from './model.ts';
+import { GRADES, Grade, Localized, ManualStatus, Reference, Severity } from './model.ts';
+import { UsageError } from './errors.ts';
 
 /** A grade cap: any open finding it matches holds the device at `grade` or below. */
 export const ScoreCapSetting = z.strictObject({
@@ -102,3 +103,32 @@ export type ManualAnswer = z.infer<typeof ManualAnswer>;
 /** The site file's `manual:` section: answers by requirement id. */
 export const SiteManualSection = byManualId(ManualAnswer);
 export type SiteManualSection = z.infer<typeof SiteManualSection>;
+
+/**
+ * Checks what one file cannot: the merged `scoring:` and `manual:` sections
+ * (after `extends`) must be whole — each cap with a grade, a matcher and a
+ * reason, thresholds decreasing, each manual requirement with a title. Called
+ * when a profile is loaded, so a mistake stops the run before any packet.
+ */
+export function checkMergedSections(profile: { id: string; scoring?: ScoringSection | undefined; manual?: ManualSection | undefined }): void {
+  const s = profile.scoring;
+  if (s?.thresholds) {
+    const order = GRADES.slice(0, 5) as Exclude<Grade, 'F'>[];
+    const t = s.thresholds;
+    for (let i = 1; i < order.length; i++) {
+      const hi = t[order[i - 1]!];
+      const lo = t[order[i]!];
+      if (hi !== undefined && lo !== undefined && lo >= hi) throw new UsageError(`profile "${profile.id}": scoring.thresholds must decrease from A to E (${order[i - 1]} ${hi}, ${order[i]} ${lo})`);
+    }
+  }
+  for (const [id, c] of Object.entries(s?.caps ?? {})) {
+    if (c.enabled === false) continue;
+    const where = `profile "${profile.id}": scoring.caps.${id}`;
+    if (!c.grade) throw new UsageError(`${where}: a cap needs a grade (A–F)`);
+    if (!c.severity && !c.checks?.length) throw new UsageError(`${where}: a cap needs a severity or a list of checks`);
+    if (!c.reason) throw new UsageError(`${where}: a cap needs a reason in en and fr (it is shown in the report)`);
+  }
+  for (const [id, m] of Object.entries(profile.manual ?? {})) {
+    if (m.enabled !== false && !m.title) throw new UsageError(`profile "${profile.id}": manual.${id}: a manual requirement needs a title in en and fr`);
+  }
+}

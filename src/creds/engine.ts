@@ -92,7 +92,11 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
   };
   const attempted = (user: string) => attempts.set(user, (attempts.get(user) ?? 0) + 1);
 
-  for (const t of [...targets].sort((a, b) => protocolOrder(a.protocol.id) - protocolOrder(b.protocol.id))) {
+  const orderedTargets = [...targets].sort((a, b) => protocolOrder(a.protocol.id) - protocolOrder(b.protocol.id));
+  for (const [index, t] of orderedTargets.entries()) {
+    // Every later service keeps room for its negative control: no service goes untested
+    // because an earlier one spent the device's failure budget on its dictionary.
+    const reserved = orderedTargets.length - index - 1;
     const summary: CredentialSummaryData = { protocol: t.protocol.id, where: t.where, attempts: 0, tried: [], skipped: 0, outcome: 'none-accepted' };
     const done = (outcome: CredentialSummaryData['outcome'], reason?: string) => {
       summary.outcome = outcome;
@@ -134,6 +138,12 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
     }
     deviceFailures++;
 
+    // This service's fair share of what is left of the device's failure budget, once the
+    // later services' controls are set aside (each service gets at least its control).
+    const allowance = Math.floor((opts.maxFailuresPerDevice - deviceFailures - reserved) / (reserved + 1));
+    let dictionaryFailures = 0;
+    let cappedOut = 0;
+
     // 2. candidates, those accepted elsewhere on this device first.
     const ordered = [...known.filter((k) => candidates.some((c) => c.id === k.id)), ...candidates.filter((c) => !known.some((k) => k.id === c.id))];
     let unknownsInARow = 0;
@@ -146,9 +156,10 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
         summary.skipped++;
         continue;
       }
-      if (deviceFailures >= opts.maxFailuresPerDevice) {
+      // A credential already accepted on this device risks no failure: it is always tried.
+      if (dictionaryFailures >= allowance && !known.includes(cand)) {
         summary.skipped++;
-        reason = `device failure budget (${opts.maxFailuresPerDevice}) reached`;
+        cappedOut++;
         continue;
       }
       const r = await safeAttempt(ctx, host.address, t, cand.user, cand.password);
@@ -157,6 +168,7 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
       summary.tried.push({ entry: cand.id, user: cand.user, result: r.result });
       if (r.result === 'rejected') {
         deviceFailures++;
+        dictionaryFailures++;
         unknownsInARow = 0;
         continue;
       }
@@ -204,6 +216,16 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
       // the dictionary on this service (commissioning needs "no default account left").
       if (cand.origin === 'site' && opts.mode === 'credentials') continue;
       break;
+    }
+    if (outcome === 'none-accepted' && cappedOut > 0) {
+      // Candidates left untried for the device's sake: say so, and if none was tried at all,
+      // this service was not tested (never a silent "no default credential").
+      if (summary.tried.length === 0) {
+        outcome = 'not-tested';
+        reason = `device failure budget (${opts.maxFailuresPerDevice}) shared with the device's other services: no credential could be tried here`;
+      } else {
+        reason = `${cappedOut} candidate(s) left untried: this service's share of the device failure budget (${opts.maxFailuresPerDevice}) is spent`;
+      }
     }
     done(outcome, reason);
   }

@@ -20,6 +20,7 @@ import type { LabPki } from './site.ts';
 import { STREAM_PERSONALITIES } from './stream-personalities.ts';
 import { TLS_PERSONALITIES } from './tls-personalities.ts';
 import { SNMP_PERSONALITIES } from './snmp-personalities.ts';
+import { HOSTILE_PERSONALITIES } from './hostile-personalities.ts';
 import { SUPERVISION_PERSONALITIES } from './supervision-personalities.ts';
 import { NTP_FAULT_RECORDER, OPEN_CAMERA, hostileDevice, onvifHandler, secureCamera, type OnvifDeviceConfig, type OnvifHostile } from './devices/onvif.ts';
 import { startWsdResponder, type WsdResponderConfig } from './devices/wsdiscovery.ts';
@@ -603,6 +604,8 @@ export const PERSONALITIES: Record<string, Personality> = {
   ...TLS_PERSONALITIES,
   // SNMP agents (net-snmp) and hostile UDP responders: src/lab/snmp-personalities.ts
   ...SNMP_PERSONALITIES,
+  // One misbehaviour on every protocol at once, markup everywhere, absurd certificates: src/lab/hostile-personalities.ts
+  ...HOSTILE_PERSONALITIES,
   // The same units before and after a visit (supervision diffs and KPIs): src/lab/supervision-personalities.ts
   ...SUPERVISION_PERSONALITIES,
 };

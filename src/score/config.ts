@@ -6,7 +6,7 @@
 import type { Grade, Localized, Severity } from '../core/model.ts';
 import { GRADES } from '../core/model.ts';
 import type { Profile } from '../core/profile.ts';
-import type { ScoringSection } from '../core/scoring.ts';
+import { checkMergedSections, type ScoringSection } from '../core/scoring.ts';
 import { UsageError } from '../core/errors.ts';
 
 export interface ResolvedCap {
@@ -48,14 +48,11 @@ export function resolveScoring(profile: Pick<Profile, 'id' | 'scoring'>): Resolv
       throw new UsageError(`profile "${profile.id}": scoring.thresholds must decrease from A to E (${order.map((g) => `${g} ${thresholds[g]}`).join(', ')})`);
     }
   }
+  checkMergedSections(profile);
   const caps: ResolvedCap[] = [];
   for (const [id, c] of Object.entries(s.caps ?? {})) {
     if (c.enabled === false) continue;
-    const where = `profile "${profile.id}": scoring.caps.${id}`;
-    if (!c.grade) throw new UsageError(`${where}: a cap needs a grade (A–F)`);
-    if (!c.severity && !c.checks?.length) throw new UsageError(`${where}: a cap needs a severity or a list of checks`);
-    if (!c.reason) throw new UsageError(`${where}: a cap needs a reason in en and fr (it is shown in the report)`);
-    caps.push({ id, grade: c.grade, checks: c.checks ?? [], reason: c.reason, ...(c.severity ? { severity: c.severity } : {}) });
+    caps.push({ id, grade: c.grade!, checks: c.checks ?? [], reason: c.reason!, ...(c.severity ? { severity: c.severity } : {}) });
   }
   const checkWeights: Record<string, number> = { ...s.checkWeights };
   const acceptPrivateCa = s.acceptPrivateCa ?? false;

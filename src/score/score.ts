@@ -114,12 +114,18 @@ function scoreDevice(host: Host, input: ScoreInput, cfg: ResolvedScoring): Devic
   }
   if (host.incomplete) incomplete.push({ check: 'scan', reason: 'the device was not scanned to the end (time-out or interruption)' });
 
+  // The caps at the final grade say why in full; those above it are listed briefly.
   const reasons: Localized[] = [];
-  for (const c of caps) {
+  for (const c of caps.filter((x) => x.grade === grade)) {
     reasons.push({
-      en: `capped at ${c.grade} (${c.id}): ${c.reason.en} — ${c.checks.join(', ')}${c.binding ? '' : ` (not binding: the grade is ${grade} anyway)`}`,
-      fr: `plafonnée à ${c.grade} (${c.id}) : ${c.reason.fr} — ${c.checks.join(', ')}${c.binding ? '' : ` (sans effet : la note est ${grade} de toute façon)`}`,
+      en: `capped at ${c.grade} (${c.id}): ${c.reason.en} — ${c.checks.join(', ')}`,
+      fr: `plafonnée à ${c.grade} (${c.id}) : ${c.reason.fr} — ${c.checks.join(', ')}`,
     });
+  }
+  const above = caps.filter((x) => x.grade !== grade);
+  if (above.length) {
+    const list = above.map((c) => `${c.id} → ${c.grade} (${c.checks.join(', ')})`).join('; ');
+    reasons.push({ en: `also matched, not binding: ${list}`, fr: `également atteints, sans effet : ${list}` });
   }
   const out: DeviceScore = {
     host: host.address,

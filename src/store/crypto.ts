@@ -144,7 +144,7 @@ export function readHeader(bytes: Uint8Array, file: string): ContainerInfo {
 /** Decrypt a container; a wrong key or any altered byte is an error naming the file, never garbage. */
 export async function unseal(bytes: Uint8Array, source: KeySource, expected: ContentKind, file: string): Promise<{ plain: Buffer; info: ContainerInfo }> {
   const info = readHeader(bytes, file);
-  if (info.content !== expected) throw new SealedFileError(`${file}: this is an encrypted ${info.content === 'store' ? 'store database' : 'export bundle'}, not an ${expected === 'store' ? 'store database' : 'export bundle'}`);
+  if (info.content !== expected) throw new SealedFileError(`${file}: this is an encrypted ${info.content === 'store' ? 'store database' : 'export bundle'}, not ${expected === 'store' ? 'a store database' : 'an export bundle'}`);
   if (info.keySource !== source.kind) {
     throw new SealedFileError(
       `${file}: encrypted with ${info.keySource === 'passphrase' ? 'a passphrase (VIGIE_KEY)' : 'a key file (--key-file / VIGIE_KEY_FILE)'}, but ${source.label} was given`,

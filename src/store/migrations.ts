@@ -85,6 +85,15 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'site hardening score of each scan (src/score), for the KPIs',
+    sql: `
+      -- NULL for scans saved before the score existed; the score is NULL when the site grade is withheld.
+      ALTER TABLE scans ADD COLUMN site_score INTEGER;
+      ALTER TABLE scans ADD COLUMN site_grade TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -36,6 +36,8 @@ export interface Snapshot {
   devices: SnapshotDevice[];
   /** Findings that count for history: not the inventory line, not `info`. */
   findings: SnapshotFinding[];
+  /** The site's hardening score (src/score): grade A–F or `incomplete` (then no score). Absent for scans saved before it existed. */
+  siteScore?: { score?: number; grade: string };
 }
 
 /** The compliance threshold of a result: the commissioning `failAt` when the profile has one, else `high`. */
@@ -79,6 +81,7 @@ export function snapshotOf(result: Result): Snapshot {
     findings: dedupe(
       result.findings.filter(countsForHistory).map((f) => ({ key: findingKey(f), check: f.check, host: f.host, severity: f.severity, status: f.status })),
     ),
+    ...(result.score ? { siteScore: { grade: result.score.site.grade, ...(result.score.site.score !== undefined ? { score: result.score.site.score } : {}) } } : {}),
   };
 }
 

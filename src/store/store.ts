@@ -9,6 +9,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 import type { Result, Severity } from '../core/model.ts';
 import { isSealed, readHeader, seal, unseal, type KeySource, type ScryptParams, type ContainerInfo, DEFAULT_SCRYPT } from './crypto.ts';
@@ -117,6 +118,21 @@ function scanRow(r: Record<string, SqlValue>): ScanRow {
     savedAt: String(r.saved_at),
     ...(r.exported_at ? { exportedAt: String(r.exported_at) } : {}),
   };
+}
+
+/**
+ * A result as stored: gzip of its JSON. The database lives in memory whole, and a
+ * supervision workspace keeps years of nightly results; JSON compresses about tenfold.
+ */
+export function packResult(result: Result): Buffer {
+  return gzipSync(Buffer.from(JSON.stringify(result), 'utf8'));
+}
+
+export function unpackResult(blob: Uint8Array): Result {
+  const bytes = Buffer.from(blob);
+  // Plain JSON is read too (a store written before results were compressed).
+  const json = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  return JSON.parse(json.toString('utf8')) as Result;
 }
 
 /** Write bytes so that the file is either the old one or the new one, never half of each. */
@@ -285,7 +301,7 @@ export class Store {
     this.db.run('BEGIN');
     try {
       this.db.run(
-        'INSERT INTO scans (id, site_id, started, finished, profile, mode, partial, threshold, saved_at, exported_at, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO scans (id, site_id, started, finished, profile, mode, partial, threshold, saved_at, exported_at, result, site_score, site_grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           result.scan.id,
           siteId,
@@ -297,7 +313,9 @@ export class Store {
           snap.threshold,
           savedAt,
           opts.exportedAt ?? null,
-          Buffer.from(JSON.stringify(result), 'utf8'),
+          packResult(result),
+          snap.siteScore?.score ?? null,
+          snap.siteScore?.grade ?? null,
         ],
       );
       for (const d of snap.devices) {
@@ -329,8 +347,14 @@ export class Store {
   /** first_seen of every finding of a site, from the walk over its scans (an older scan imported late changes later ones). */
   private refreshFirstSeen(siteId: number): void {
     const snaps = this.snapshotsOfSiteId(siteId);
+    const stored = new Map(
+      rows(this.db, 'SELECT f.scan_id AS scan_id, f.key AS key, f.first_seen AS first_seen FROM findings f JOIN scans s ON s.id = f.scan_id WHERE s.site_id = ?', [siteId]).map((r) => [`${String(r.scan_id)}\0${String(r.key)}`, String(r.first_seen)]),
+    );
+    // Only rows whose value changes are written: usually just the new scan's.
     for (const step of walkHistory(snaps)) {
-      for (const [key, first] of step.firstSeen) this.db.run('UPDATE findings SET first_seen = ? WHERE scan_id = ? AND key = ?', [first, step.snapshot.id, key]);
+      for (const [key, first] of step.firstSeen) {
+        if (stored.get(`${step.snapshot.id}\0${key}`) !== first) this.db.run('UPDATE findings SET first_seen = ? WHERE scan_id = ? AND key = ?', [first, step.snapshot.id, key]);
+      }
     }
   }
 
@@ -361,13 +385,16 @@ export class Store {
   result(id: string): Result {
     const r = rows(this.db, 'SELECT result FROM scans WHERE id = ?', [id])[0];
     if (!r) throw new StoreError(`no scan ${id} in the store ${this.file}`);
-    const blob = r.result as Uint8Array;
-    return JSON.parse(Buffer.from(blob).toString('utf8')) as Result;
+    return unpackResult(r.result as Uint8Array);
   }
 
   private snapshotsOfSiteId(siteId: number): Snapshot[] {
-    const scans = rows(this.db, 'SELECT id, started, threshold FROM scans WHERE site_id = ? ORDER BY started, id', [siteId]);
-    return scans.map((s) => this.snapshotOfRow(String(s.id), String(s.started), String(s.threshold) as Severity));
+    const scans = rows(this.db, 'SELECT id, started, threshold, site_score, site_grade FROM scans WHERE site_id = ? ORDER BY started, id', [siteId]);
+    return scans.map((s) => {
+      const snap = this.snapshotOfRow(String(s.id), String(s.started), String(s.threshold) as Severity);
+      if (s.site_grade !== null && s.site_grade !== undefined) snap.siteScore = { grade: String(s.site_grade), ...(s.site_score !== null && s.site_score !== undefined ? { score: Number(s.site_score) } : {}) };
+      return snap;
+    });
   }
 
   private snapshotOfRow(id: string, started: string, threshold: Severity): Snapshot {

@@ -49,7 +49,10 @@ export interface ScanDiff {
   firmwareChanges: { address: string; name?: string; vendor?: string; model?: string; from: string; to: string }[];
   /** Absent when A has no plan (results written before the planner existed). */
   plan?: { actions: { id: string; title: string; phase: string; status: ActionProgressStatus }[]; done: number; partlyDone: number; notDone: number; notVerified: number };
+  /** New findings on devices A already had. */
   regressions: number;
+  /** New findings on devices A did not have. */
+  newDeviceFindings: number;
 }
 
 function device(h: Result['hosts'][number]): DiffDevice {
@@ -123,7 +126,8 @@ export function diffResults(a: Result, b: Result): ScanDiff {
     notVerified: notVerified.sort(bySeverityThenKey),
     firmwareChanges: firmwareChanges.sort(compareAddress),
     ...(plan ? { plan } : {}),
-    regressions: newFindings.length,
+    regressions: newFindings.filter((f) => !f.newDevice).length,
+    newDeviceFindings: newFindings.filter((f) => f.newDevice).length,
   };
 }
 
@@ -139,7 +143,7 @@ export function renderDiffText(d: ScanDiff, site?: string): string {
   };
   section('New devices', d.newDevices.map(deviceLine));
   section('Disappeared devices', d.disappearedDevices.map(deviceLine));
-  section('New findings (regressions)', d.newFindings.map(findingLine));
+  section(`New findings (${d.regressions} regression(s) on known devices, ${d.newDeviceFindings} on new devices)`, d.newFindings.map(findingLine));
   section('Fixed findings', d.fixedFindings.map(findingLine));
   if (d.waivedFindings.length) section('Now waived', d.waivedFindings.map(findingLine));
   if (d.notVerified.length) section('Not verified (device missing or incomplete)', d.notVerified.map(findingLine));

@@ -45,6 +45,21 @@ export interface KpiPeriod {
   compliance: Compliance;
   meanTimeToFix: Record<Exclude<Severity, 'info'>, MeanTime> & { all: MeanTime };
   firmwareUpdates: { count: number; devices: number; changes: FirmwareChange[] };
+  /** The site's hardening score in the last scan of the period (src/score; docs/scoring.md); absent for scans saved before it existed. */
+  hardeningScore?: HardeningScore;
+}
+
+/** The site grade (A–F, or `incomplete` with no score) of one scan. */
+export interface HardeningScore {
+  scan: string;
+  at: string;
+  grade: string;
+  score?: number;
+}
+
+export function hardeningScoreOf(s: Snapshot): HardeningScore | undefined {
+  if (!s.siteScore) return undefined;
+  return { scan: s.id, at: s.started, grade: s.siteScore.grade, ...(s.siteScore.score !== undefined ? { score: s.siteScore.score } : {}) };
 }
 
 export interface KpiReport {
@@ -52,7 +67,7 @@ export interface KpiReport {
   by: Granularity;
   periods: KpiPeriod[];
   /** Over the whole history kept. */
-  total: Omit<KpiPeriod, 'period' | 'from' | 'to' | 'compliance'> & { compliance?: Compliance };
+  total: Omit<KpiPeriod, 'period' | 'from' | 'to' | 'compliance' | 'hardeningScore'> & { compliance?: Compliance; hardeningScore?: HardeningScore };
 }
 
 export function periodOf(iso: string, by: Granularity): { period: string; from: string; to: string } {
@@ -94,13 +109,18 @@ export function computeKpis(site: string, snapshots: readonly Snapshot[], by: Gr
     const p = periodOf(s.snapshot.started, by).period;
     groups.set(p, [...(groups.get(p) ?? []), s]);
   }
+  const withScore = (s: Snapshot) => {
+    const h = hardeningScoreOf(s);
+    return h ? { hardeningScore: h } : {};
+  };
   const periods: KpiPeriod[] = [...groups].map(([, list]) => ({
     ...periodOf(list[0]!.snapshot.started, by),
     ...summarize(list),
     compliance: complianceOf(list[list.length - 1]!.snapshot),
+    ...withScore(list[list.length - 1]!.snapshot),
   }));
   const last = steps[steps.length - 1];
-  return { site, by, periods, total: { ...summarize(steps), ...(last ? { compliance: complianceOf(last.snapshot) } : {}) } };
+  return { site, by, periods, total: { ...summarize(steps), ...(last ? { compliance: complianceOf(last.snapshot), ...withScore(last.snapshot) } : {}) } };
 }
 
 /**
@@ -115,6 +135,9 @@ export interface KpiHistoryPoint {
   compliance: Compliance;
   fixesSoFar: number;
   firmwareUpdatesSoFar: number;
+  /** The site's hardening score and grade (reports/view.ts HistoryPoint reads them for the score trend). */
+  score?: number;
+  grade?: string;
 }
 
 export function kpiHistoryOf(snapshots: readonly Snapshot[]): KpiHistoryPoint[] {
@@ -125,7 +148,16 @@ export function kpiHistoryOf(snapshots: readonly Snapshot[]): KpiHistoryPoint[] 
     updates += s.firmwareChanges.length;
     const counts = Object.fromEntries(SEVERITIES.map((sev) => [sev, 0])) as Record<Severity, number>;
     for (const f of s.snapshot.findings) if (f.status === 'open') counts[f.severity]++;
-    return { date: s.snapshot.started, scan: s.snapshot.id, counts, compliance: complianceOf(s.snapshot), fixesSoFar: fixes, firmwareUpdatesSoFar: updates };
+    const site = s.snapshot.siteScore;
+    return {
+      date: s.snapshot.started,
+      scan: s.snapshot.id,
+      counts,
+      compliance: complianceOf(s.snapshot),
+      fixesSoFar: fixes,
+      firmwareUpdatesSoFar: updates,
+      ...(site ? { grade: site.grade, ...(site.score !== undefined ? { score: site.score } : {}) } : {}),
+    };
   });
 }
 
@@ -138,13 +170,15 @@ const pct = (r: number | null) => (r === null ? '—' : `${(Math.round(r * 1000)
 const days = (m: MeanTime) => (m.meanDays === null ? '—' : `${m.meanDays.toFixed(2)} d (${m.fixed})`);
 
 export function renderKpiText(k: KpiReport): string {
-  const head = ['period', 'scans', 'devices', 'compliant', 'rate', ...FIX_SEVERITIES.map((s) => `MTTF ${s}`), 'MTTF all', 'firmware updates'];
-  const row = (name: string, p: Omit<KpiPeriod, 'period' | 'from' | 'to' | 'compliance'> & { compliance?: Compliance }) => [
+  const head = ['period', 'scans', 'devices', 'compliant', 'rate', 'grade', ...FIX_SEVERITIES.map((s) => `MTTF ${s}`), 'MTTF all', 'firmware updates'];
+  const grade = (h: HardeningScore | undefined) => (h ? `${h.grade}${h.score !== undefined ? ` (${h.score})` : ''}` : '—');
+  const row = (name: string, p: Omit<KpiPeriod, 'period' | 'from' | 'to' | 'compliance' | 'hardeningScore'> & { compliance?: Compliance; hardeningScore?: HardeningScore }) => [
     name,
     String(p.scans),
     String(p.compliance?.devices ?? '—'),
     String(p.compliance?.compliant ?? '—'),
     pct(p.compliance?.rate ?? null),
+    grade(p.hardeningScore),
     ...FIX_SEVERITIES.map((s) => days(p.meanTimeToFix[s])),
     days(p.meanTimeToFix.all),
     `${p.firmwareUpdates.count} (${p.firmwareUpdates.devices} device${p.firmwareUpdates.devices === 1 ? '' : 's'})`,
@@ -154,7 +188,7 @@ export function renderKpiText(k: KpiReport): string {
   const threshold = k.total.compliance?.threshold;
   return [
     `KPIs of site "${k.site}" by ${k.by} (POL-CYB-001 §05)`,
-    `compliance: devices without an open finding at or above ${threshold ?? 'the threshold'}, in the last scan of the period; MTTF: mean days from first seen to fixed (fixes counted)`,
+    `compliance: devices without an open finding at or above ${threshold ?? 'the threshold'}, in the last scan of the period; grade: the site's hardening score then (docs/scoring.md); MTTF: mean days from first seen to fixed (fixes counted)`,
     ...table.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()),
   ].join('\n');
 }

@@ -31,6 +31,9 @@ export function renderPrometheus(x: PromInput): string {
   const c = x.kpi.total.compliance;
   metric('vigie_compliance_ratio', 'gauge', 'Devices without an open finding at or above the threshold, divided by devices (last scan).', c?.rate !== null && c?.rate !== undefined ? [[site, c.rate]] : []);
   metric('vigie_devices', 'gauge', 'Devices found by the last scan.', [[site, c?.devices ?? 0]]);
+  const hs = x.kpi.total.hardeningScore;
+  metric('vigie_site_hardening_score', 'gauge', 'Hardening score of the site, 0-100, in the last scan (absent when the grade is withheld: incomplete).', hs?.score !== undefined ? [[site, hs.score]] : []);
+  metric('vigie_site_hardening_grade', 'gauge', 'Site grade of the last scan (A-F, or incomplete), as a label with value 1.', hs ? [[`${site},grade="${escapeLabel(hs.grade)}"`, 1]] : []);
   metric('vigie_devices_compliant', 'gauge', 'Compliant devices in the last scan.', [[site, c?.compliant ?? 0]]);
   metric(
     'vigie_open_findings',
@@ -41,7 +44,8 @@ export function renderPrometheus(x: PromInput): string {
       .map(([s, n]) => [`${site},severity="${s}"`, n]),
   );
   if (x.diff) {
-    metric('vigie_regressions', 'gauge', 'Findings open now and not in the previous scan.', [[site, x.diff.newFindings.length]]);
+    metric('vigie_regressions', 'gauge', 'Findings open now and not in the previous scan, on devices the previous scan had.', [[site, x.diff.regressions]]);
+    metric('vigie_new_device_findings', 'gauge', 'Findings open now on devices the previous scan did not have.', [[site, x.diff.newDeviceFindings]]);
     metric('vigie_fixed_findings', 'gauge', 'Findings of the previous scan gone now.', [[site, x.diff.fixedFindings.length]]);
     metric('vigie_new_devices', 'gauge', 'Devices found now and not in the previous scan.', [[site, x.diff.newDevices.length]]);
     metric('vigie_disappeared_devices', 'gauge', 'Devices of the previous scan not found now.', [[site, x.diff.disappearedDevices.length]]);

@@ -36,7 +36,7 @@ export interface SuperviseOutcome {
   /** The site's points before this scan (for the HTML trend chart). */
   history: KpiHistoryPoint[];
   notified?: NotifyOutcome;
-  /** 1 on regressions, 130 on a partial scan, 0 otherwise. */
+  /** 1 on new open findings (regressions, or findings of new devices), 130 on a partial scan, 0 otherwise. */
   exitCode: number;
 }
 
@@ -49,6 +49,7 @@ export function notificationBody(site: string, result: Result, diff: ScanDiff | 
     scan: { id: result.scan.id, started: result.scan.started, finished: result.scan.finished, partial: result.scan.partial, profile: result.scan.profile, mode: result.scan.mode },
     previousScan: diff?.a.id ?? null,
     regressions: diff?.regressions ?? 0,
+    newDeviceFindings: diff?.newDeviceFindings ?? 0,
     newFindings: (diff?.newFindings ?? []).map((f) => ({ key: f.key, check: f.check, host: f.host, severity: f.severity, title: f.title, ...(f.newDevice ? { newDevice: true } : {}) })),
     fixedFindings: (diff?.fixedFindings ?? []).map((f) => ({ key: f.key, check: f.check, host: f.host, severity: f.severity })),
     newDevices: (diff?.newDevices ?? []).map((d) => ({ address: d.address, class: d.class, ...(d.name ? { name: d.name } : {}) })),
@@ -87,14 +88,14 @@ export async function supervise(opts: SuperviseOptions): Promise<SuperviseOutcom
     const snapshots = store.snapshots(opts.site);
     const kpi = computeKpis(opts.site, snapshots, opts.by ?? 'quarter');
     const history = kpiHistoryOf(snapshots).filter((p) => p.scan !== result.scan.id && p.date <= result.scan.started);
-    const exitCode = result.scan.partial ? 130 : diff && diff.regressions > 0 ? 1 : 0;
+    const exitCode = result.scan.partial ? 130 : diff && diff.newFindings.length > 0 ? 1 : 0;
     store.appendAudit(
       {
         ...base,
         action: 'supervise',
         credentialIds: credentialIdsUsed(result),
         scanId: result.scan.id,
-        outcome: `saved; ${diff ? `diff with ${diff.a.id}: ${diff.regressions} regression(s), ${diff.fixedFindings.length} fixed` : 'first scan of the site'}${opts.notifyUrl ? `; notify ${safeUrl(opts.notifyUrl)}` : ''}`,
+        outcome: `saved; ${diff ? `diff with ${diff.a.id}: ${diff.regressions} regression(s), ${diff.newDeviceFindings} finding(s) of new devices, ${diff.fixedFindings.length} fixed` : 'first scan of the site'}${opts.notifyUrl ? `; notify ${safeUrl(opts.notifyUrl)}` : ''}`,
       },
       who,
     );

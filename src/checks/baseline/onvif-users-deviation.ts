@@ -21,6 +21,10 @@ export const baselineOnvifUsersDeviation: HostCheck = {
       fr: 'Créer exactement les comptes de la référence avec leurs rôles, supprimer les autres (les comptes d’usine en premier), et donner à chacun un mot de passe qui lui est propre.',
     },
     references: [REF.pa072R8, REF.iso_5_18, REF.iso_8_2],
+    appliesTo: {
+      en: 'Reads `onvif.users` (GetUsers, with the site account when given) and `params.users`. Fires per extra account, missing account or other role. Not evaluated when the device speaks ONVIF but its user list could not be read.',
+      fr: "Lit `onvif.users` (GetUsers, avec le compte du site s'il est fourni) et `params.users`. Un constat par compte en trop, compte manquant ou rôle différent. Non évalué si l'équipement parle ONVIF mais que sa liste d'utilisateurs n'a pas pu être lue.",
+    },
     params: OnvifUsersParams,
   },
   evaluate(host, params) {

@@ -21,6 +21,10 @@ export const baselineSnmpDeviation: HostCheck = {
       fr: "Activer exactement les versions SNMP de l'équipement de référence (SNMPv3 authPriv, ou aucune), avec les mêmes utilisateurs et restrictions.",
     },
     references: [REF.pa072R25, REF.iso_8_9],
+    appliesTo: {
+      en: 'Reads the SNMP facts (v1/v2c communities, v3 engine discovery) and `params.versions`. Fires per version answering that the reference does not, or missing.',
+      fr: "Lit les faits SNMP (communautés v1/v2c, découverte du moteur v3) et `params.versions`. Un constat par version qui répond sans que la référence la parle, ou qui manque.",
+    },
     params: SnmpParams,
   },
   evaluate(host, params) {

@@ -29,6 +29,10 @@ export const baselineSshDeviation: HostCheck = {
       fr: "Régler les mêmes algorithmes et méthodes d'authentification SSH que sur l'équipement de référence (même micrologiciel, mêmes réglages), puis vérifier à nouveau.",
     },
     references: [REF.anssiSsh, REF.iso_8_9],
+    appliesTo: {
+      en: 'Reads `ssh.kexinit` and `ssh.auth-methods` on each port of `params.endpoints`. Fires per algorithm list (kex, host key, cipher, MAC, authentication) that differs. Not evaluated when the offer could not be read.',
+      fr: "Lit `ssh.kexinit` et `ssh.auth-methods` sur chaque port de `params.endpoints`. Un constat par liste d'algorithmes (échange de clés, clé d'hôte, chiffrement, MAC, authentification) différente. Non évalué si l'offre n'a pas pu être lue.",
+    },
     params: SshParams,
   },
   evaluate(host, params) {

@@ -24,6 +24,10 @@ export const baselineTlsDeviation: HostCheck = {
       fr: "Régler les mêmes versions et suites TLS que sur l'équipement de référence (même micrologiciel, même politique TLS), puis vérifier à nouveau.",
     },
     references: [REF.anssiTls, REF.iso_8_24, REF.iso_8_9],
+    appliesTo: {
+      en: 'Reads `tls.handshake` on each port of `params.endpoints`. Fires per version or suite added or missing. Not evaluated when the enumeration is incomplete or missing on an open port.',
+      fr: "Lit `tls.handshake` sur chaque port de `params.endpoints`. Un constat par version ou suite ajoutée ou manquante. Non évalué si l'énumération est incomplète ou absente sur un port ouvert.",
+    },
     params: TlsParams,
   },
   evaluate(host, params) {

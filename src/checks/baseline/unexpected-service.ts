@@ -25,6 +25,10 @@ export const baselineUnexpectedService: HostCheck = {
       fr: "Désactiver chaque service que la référence n'exécute pas et activer ceux qu'elle exécute, avec les mêmes réglages que l'équipement de référence (ou prendre une nouvelle référence si le standard a changé).",
     },
     references: [REF.pa072R18, REF.iso_8_9],
+    appliesTo: {
+      en: 'Reads the device\'s services (port, protocol, kind) and the reference list the baseline wrote into `params.services`. Fires once per service the reference does not run and once per reference service missing. Not evaluated when the profile holds no reference.',
+      fr: "Lit les services de l'équipement (port, protocole, nature) et la liste de référence écrite par `vigie baseline` dans `params.services`. Un constat par service absent de la référence et par service de la référence manquant. Non évalué si le profil ne contient pas de référence.",
+    },
     params: ServicesParams,
   },
   evaluate(host, params) {

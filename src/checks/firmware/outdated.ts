@@ -3,7 +3,7 @@ import type { HostCheck, Outcome } from '../types.ts';
 import { fires, notEvaluated } from '../types.ts';
 import { REF } from '../references.ts';
 import { sameVendor } from './advisories.ts';
-import { compareFirmware, parseFirmware } from './version.ts';
+import { compareToBound, parseFirmware } from './version.ts';
 import { deviceLabel, identityEvidence } from './common.ts';
 
 const regex = z.string().refine((re) => {
@@ -65,7 +65,7 @@ export const firmwareOutdated: HostCheck = {
         out.push(notEvaluated(`the profile sets ${rule.version} as the minimum for ${host.vendor} ${host.model}: the firmware version is unknown`));
         continue;
       }
-      const c = compareFirmware(host.firmware, rule.version);
+      const c = compareToBound(host.firmware, rule.version);
       if (c === undefined) {
         out.push(notEvaluated(`"${host.firmware.slice(0, 80)}" cannot be ordered against the minimum ${rule.version}`));
         continue;

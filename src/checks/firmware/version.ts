@@ -98,6 +98,21 @@ export function compareFirmware(a: FirmwareVersion | string, b: FirmwareVersion 
   return 0;
 }
 
+/**
+ * A device's version against a bound written by a person (an advisory range, a
+ * profile minimum). A bound without a build date names the whole version line
+ * ("V5.5.0" covers every build of 5.5.0), so the device's build does not
+ * matter; a bound with one needs the device's build to decide.
+ */
+export function compareToBound(version: FirmwareVersion | string, bound: string): -1 | 0 | 1 | undefined {
+  const v = typeof version === 'string' ? parseFirmware(version) : version;
+  const b = parseFirmware(bound);
+  if (!v || !b) return undefined;
+  if (b.build || !v.build) return compareFirmware(v, b);
+  const { build: _ignored, ...line } = v;
+  return compareFirmware(line, b);
+}
+
 /** A version range of an advisory: `from`/`to` inclusive, `before` exclusive (the first fixed version), `builtBefore` a date. */
 export interface VersionRange {
   from?: string;
@@ -116,7 +131,7 @@ export function inRange(version: FirmwareVersion, range: VersionRange): RangeVer
   if (range.to) checks.push([range.to, (c) => c <= 0]);
   if (range.before) checks.push([range.before, (c) => c < 0]);
   for (const [bound, ok] of checks) {
-    const c = compareFirmware(version, bound);
+    const c = compareToBound(version, bound);
     if (c === undefined) return { unknown: `"${version.raw}" cannot be ordered against "${bound}"` };
     if (!ok(c)) return { inRange: false };
   }
