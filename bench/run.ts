@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem, tmpdir, release } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir, release } from 'node:os';
 import { join } from 'node:path';
 import { startSite, type DeviceSpec, type RunningSite } from '../src/lab/site.ts';
 import { loadProfile } from '../src/core/profile.ts';
@@ -71,6 +71,8 @@ interface VigieRun {
   peakRssMb: number;
   /** The highest VmHWM read from /proc while it ran (cross-check of the exit hook). */
   polledHwmMb: number;
+  /** VmHWM when the scan ended (progress "end"): the peak before the outputs and the history store are written. */
+  scanPeakRssMb: number;
   cpuMs: number;
   result: Result;
   stderrTail: string;
@@ -98,6 +100,7 @@ async function runVigie(args: string[], dir: string): Promise<VigieRun> {
   let startAt = 0;
   let endAt = 0;
   let hwmKb = 0;
+  let scanHwmKb = 0;
   let pending = '';
   const tail: string[] = [];
   child.stdout.on('data', () => undefined);
@@ -112,7 +115,10 @@ async function runVigie(args: string[], dir: string): Promise<VigieRun> {
         try {
           const e = JSON.parse(line) as { type: string };
           if (e.type === 'start') startAt = performance.now();
-          else if (e.type === 'end') endAt = performance.now();
+          else if (e.type === 'end') {
+            endAt = performance.now();
+            scanHwmKb = readStatusKb(child.pid!, 'VmHWM');
+          }
           else if (e.type === 'error') tail.push(line);
         } catch {
           tail.push(line);
@@ -141,6 +147,7 @@ async function runVigie(args: string[], dir: string): Promise<VigieRun> {
     reportMs: endAt ? Math.round(t0 + wallMs - endAt) : 0,
     peakRssMb: +(Math.max(rss.maxRssKb, hwmKb) / 1024).toFixed(1),
     polledHwmMb: +(hwmKb / 1024).toFixed(1),
+    scanPeakRssMb: +(scanHwmKb / 1024).toFixed(1),
     cpuMs: rss.userCpuMs + rss.systemCpuMs,
     result,
     stderrTail: tail.join('\n'),
@@ -230,11 +237,14 @@ interface SizeRun {
   reportMs: number;
   peakRssMb: number;
   polledHwmMb: number;
+  scanPeakRssMb: number;
   cpuMs: number;
   msPerDevice: number;
   rssKbPerDevice: number;
   connections: number;
   errors: number;
+  /** Error lines by scanner and code (a benchmark site behaves: each one deserves a look). */
+  errorsByKind: Record<string, number>;
   notEvaluated: number;
   findings: Comparison;
   movedUdp: string[];
@@ -267,11 +277,13 @@ async function benchSize(size: number, work: string): Promise<{ run: SizeRun; si
     reportMs: v.reportMs,
     peakRssMb: v.peakRssMb,
     polledHwmMb: v.polledHwmMb,
+    scanPeakRssMb: v.scanPeakRssMb,
     cpuMs: v.cpuMs,
     msPerDevice: Math.round(v.wallMs / site.devices.length),
     rssKbPerDevice: Math.round((v.peakRssMb * 1024) / site.devices.length),
     connections: v.result.scan.stats.connections,
     errors: v.result.errors.length,
+    errorsByKind: v.result.errors.reduce<Record<string, number>>((m, e) => ((m[`${e.scanner} ${e.code ?? '?'}`] = (m[`${e.scanner} ${e.code ?? '?'}`] ?? 0) + 1), m), {}),
     notEvaluated: v.result.notEvaluated.length,
     findings,
     movedUdp: movedUdp(site),
@@ -279,7 +291,7 @@ async function benchSize(size: number, work: string): Promise<{ run: SizeRun; si
     pass: { time: !TARGETS[size] || v.wallMs <= TARGETS[size]!, rss: v.peakRssMb <= RSS_TARGET_MB, truth: findings.missing.length === 0 && findings.extra.length === 0 },
   };
   log(`[${size} devices] ${(v.wallMs / 1000).toFixed(1)} s (exit ${v.exitCode}), peak RSS ${v.peakRssMb} MB, ${run.connections} connections, phases ${JSON.stringify(run.timings)}`);
-  log(`[${size} devices] findings: ${findings.matched}/${findings.expected} expected found, ${findings.extra.length} extra, ${run.errors} error lines`);
+  log(`[${size} devices] findings: ${findings.matched}/${findings.expected} expected found, ${findings.extra.length} extra, ${run.errors} error lines ${JSON.stringify(run.errorsByKind)}`);
   for (const m of findings.missing) log(`  MISSING ${m}`);
   for (const x of findings.extra) log(`  EXTRA   ${x}`);
   if (run.movedUdp.length) log(`  UDP ports moved (run as root): ${run.movedUdp.join('; ')}`);
@@ -405,19 +417,22 @@ const s1 = (ms: number) => (ms / 1000).toFixed(1);
 function markdown(runs: SizeRun[], nmap: NmapRun | { skipped: string } | undefined, wsd: WsdRun | undefined, endpoints: EndpointRun[], machine: Record<string, unknown>): string {
   const phases = ['discover', 'collect', 'fingerprint', 'credentials', 'evaluate'];
   const lines = [
-    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, Linux ${machine.kernel}; ${machine.date}. Default politeness (2 connections per device, 64 in all), mode credentials, the lab and vigie sharing the two cores.`,
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, Linux ${machine.kernel}, load average ${(machine.loadavg as number[]).join(' ')} at start; ${machine.date}. Default politeness (2 connections per device, 64 in all), mode credentials, the simulated devices and vigie sharing the two cores.`,
     '',
-    `| devices | wall (s) | target (s) | start-up | ${phases.join(' | ')} | report | peak RSS (MB) | ms / device | KB / device | connections | expected found | extra | verdict |`,
-    `|---:|---:|---:|---:|${phases.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|---:|:---|`,
+    `| devices | wall (s) | target (s) | start-up | ${phases.join(' | ')} | report | peak RSS (MB) | of which scan | ms / device | KB / device | connections | expected found | extra | verdict |`,
+    `|---:|---:|---:|---:|${phases.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|---:|---:|:---|`,
   ];
   for (const r of runs) {
     const ok = r.pass.time && r.pass.rss && r.pass.truth;
     const why = [!r.pass.time && 'time', !r.pass.rss && 'memory', !r.pass.truth && 'findings'].filter(Boolean).join(', ');
     lines.push(
-      `| ${r.devices} | ${s1(r.wallMs)} | ${r.targetMs ? s1(r.targetMs) : '—'} | ${s1(r.startupMs)} | ${phases.map((p) => s1(r.timings[p] ?? 0)).join(' | ')} | ${s1(r.reportMs)} | ${r.peakRssMb} | ${r.msPerDevice} | ${r.rssKbPerDevice} | ${r.connections} | ${r.findings.matched}/${r.findings.expected} | ${r.findings.extra.length} | ${ok ? 'met' : `missed: ${why}`} |`,
+      `| ${r.devices} | ${s1(r.wallMs)} | ${r.targetMs ? s1(r.targetMs) : '—'} | ${s1(r.startupMs)} | ${phases.map((p) => s1(r.timings[p] ?? 0)).join(' | ')} | ${s1(r.reportMs)} | ${r.peakRssMb} | ${r.scanPeakRssMb} | ${r.msPerDevice} | ${r.rssKbPerDevice} | ${r.connections} | ${r.findings.matched}/${r.findings.expected} | ${r.findings.extra.length} | ${ok ? 'met' : `missed: ${why}`} |`,
     );
   }
-  lines.push('', 'Phase times in seconds, from `result.scan.timings`; start-up is process start to the first progress event, report is the last progress event to exit (rendering and writing result.json and report.md).');
+  lines.push(
+    '',
+    'Phase times in seconds, from `result.scan.timings`; start-up is process start to the first progress event (Node, tsx, profile, opening the history store), report is the last progress event to exit (result.json, report.md, saving in a fresh history store). Peak RSS is the vigie process alone (getrusage at exit, cross-checked with /proc VmHWM); "of which scan" is VmHWM when the scan ended, before the outputs and the store.',
+  );
   if (nmap && 'skipped' in nmap) lines.push('', `nmap: skipped (${nmap.skipped}).`);
   else if (nmap) {
     lines.push(
@@ -446,6 +461,8 @@ async function main(): Promise<void> {
     memoryGb: Math.round(totalmem() / 1024 / MB),
     node: process.versions.node,
     kernel: release(),
+    /** Other work on the machine when the run started (1, 5, 15 min). */
+    loadavg: loadavg().map((l) => +l.toFixed(2)),
     root: process.getuid?.() === 0,
     date: new Date().toISOString(),
   };

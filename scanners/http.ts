@@ -38,14 +38,47 @@ export function parseChallenges(values: string[]): AuthChallenge[] {
   });
 }
 
+/**
+ * The page title: the first `<title …>` followed by `</title>` within 500
+ * characters. One linear pass: the regex it replaces (/<title[^>]*>…/) took
+ * minutes on a 1 MB body of "<title<title…" (each start rescanned the rest).
+ */
 export function titleOf(html: string): string | undefined {
-  const m = /<title[^>]*>([\s\S]{0,500}?)<\/title>/i.exec(html);
-  return m ? oneLine(m[1]!.replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), 120) : undefined;
+  const lower = html.toLowerCase();
+  let close = -1; // the first '>' at or after the current start (shared by every start before it)
+  let end = -1; // the first '</title>' after `close`
+  for (let at = lower.indexOf('<title'); at >= 0; at = lower.indexOf('<title', at + 6)) {
+    if (close < at) close = lower.indexOf('>', at);
+    if (close < 0) return undefined;
+    if (end <= close) end = lower.indexOf('</title>', close + 1);
+    if (end < 0) return undefined;
+    if (end - (close + 1) <= 500) {
+      const text = html.slice(close + 1, end);
+      return oneLine(text.replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), 120);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Is `word` inside a `<tag …>` of the page? One pass over the tokens `<tag`,
+ * `>` and `word` (linear: /<input[^>]+type=…/ was quadratic on hostile pages).
+ */
+function insideTag(html: string, tag: string, word: RegExp): boolean {
+  const tokens = new RegExp(`<${tag}|>|${word.source}`, 'gi');
+  let inside = false;
+  for (const m of html.matchAll(tokens)) {
+    const t = m[0].toLowerCase();
+    if (t === `<${tag}`) inside = true;
+    else if (t === '>') inside = false;
+    else if (inside) return true;
+  }
+  return false;
 }
 
 /** A page with a password field (or a typical login script) is a login page. */
 export function hasLoginForm(html: string): boolean {
-  return /<input[^>]+type\s*=\s*["']?password/i.test(html) || /<form[^>]*(login|signin|logon)/i.test(html);
+  return insideTag(html, 'input', /type\s*=\s*["']?password/) || insideTag(html, 'form', /login|signin|logon/);
 }
 
 /** GET one URL on its own connection, inside one of the host's connection slots. */
@@ -160,6 +193,8 @@ export const httpScanner: Scanner = {
     }
     // A silent port that does not speak HTTP either is simply not HTTP: no error line.
     if (service.kind === 'unknown') return [];
+    // undici's parser errors often carry no code: an answer that is not HTTP is a protocol error (EPROTO).
+    if (lastErr instanceof Error && lastErr.name === 'HTTPParserError' && !errorCode(lastErr)) throw Object.assign(lastErr, { code: 'EPROTO' });
     throw lastErr;
   },
 };

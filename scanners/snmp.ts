@@ -754,6 +754,9 @@ async function writeProbe(ctx: ScanContext, address: string, client: SnmpClient,
     ctx.warn(address, SNMP_SCANNER, note, { code: 'ECHANGED' });
   } else if (!set) {
     note = 'the SET got no answer: access unknown';
+  } else if (set.pdu.varbinds.length !== 1 || set.pdu.varbinds[0]!.oid !== SYS.sysContact) {
+    // RFC 3416 §4.2.5: the Response to a SET carries its variable bindings; one that names other objects answers something else.
+    note = 'the answer to the SET does not carry sysContact.0: access unknown';
   } else if (answer === 'wrongType' || answer === 'badValue') {
     data.verdict = 'writable';
   } else if (answer === 'noError') {

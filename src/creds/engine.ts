@@ -151,13 +151,16 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
     let reason: string | undefined;
     for (const cand of ordered) {
       // Room for this attempt, and for its confirmation when the credential is new on this device.
-      const needed = confirmed.has(cand.id) ? 1 : 2;
+      const needed = confirmed.has(cand.id) || cand.origin === 'site' ? 1 : 2;
       if ((attempts.get(cand.user) ?? 0) + needed > opts.budget) {
         summary.skipped++;
         continue;
       }
       // A credential already accepted on this device risks no failure: it is always tried.
-      if (dictionaryFailures >= allowance && !known.includes(cand)) {
+      // Dictionary entries share this service's allowance; the user's own site credentials
+      // only need the device budget (keeping the later services' controls aside).
+      const outOfBudget = cand.origin === 'dictionary' ? dictionaryFailures >= allowance : deviceFailures + reserved >= opts.maxFailuresPerDevice;
+      if (outOfBudget && !known.includes(cand)) {
         summary.skipped++;
         cappedOut++;
         continue;
@@ -168,7 +171,7 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
       summary.tried.push({ entry: cand.id, user: cand.user, result: r.result });
       if (r.result === 'rejected') {
         deviceFailures++;
-        dictionaryFailures++;
+        if (cand.origin === 'dictionary') dictionaryFailures++;
         unknownsInARow = 0;
         continue;
       }
@@ -180,9 +183,11 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
         break;
       }
       if (r.result === 'unknown') continue;
-      // Accepted. New on this device: the same user with a wrong password must be refused.
+      // Accepted. New on this device: the same user with a wrong password must be refused
+      // before a default credential is claimed (the user's own site account needs no such proof:
+      // it never becomes a finding, and the control already showed the service checks logins).
       let isConfirmed = confirmed.has(cand.id);
-      if (!isConfirmed) {
+      if (!isConfirmed && cand.origin !== 'site') {
         const confirm = await safeAttempt(ctx, host.address, t, cand.user, randomSecret());
         attempted(cand.user);
         summary.attempts++;
@@ -193,6 +198,7 @@ export async function testHostCredentials(ctx: ScanContext, host: HostState, tar
         }
         if (confirm.result === 'rejected') {
           deviceFailures++;
+          dictionaryFailures++; // the confirmation is part of this service's share
           confirmed.add(cand.id);
           isConfirmed = true;
         }

@@ -31,10 +31,10 @@ import { labHostKey, sshDevice } from './devices/ssh.ts';
 import { absurdCertificate } from './hostile-pki.ts';
 import { MODERN_TLS } from './devices/tls.ts';
 
-/** What every hostile string carries: markup for the reports, escape sequences for the terminal. */
-export const MARKUP = '<script>alert(1)</script>\x1b[2J\x1b]0;pwned\x07\x1b[31mRED';
+/** What every hostile string carries: markup for the reports, a Markdown fence to break out of, escape sequences for the terminal. */
+export const MARKUP = '<script>alert(1)</script>```\x1b[2J\x1b]0;pwned\x07\x1b[31mRED';
 /** The same without control characters, where a protocol cannot carry them at all (HTTP header values). */
-export const MARKUP_PRINTABLE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+export const MARKUP_PRINTABLE = '<script>alert(1)</script>```<img src=x onerror=alert(2)>';
 
 const CRLF = '\r\n';
 const b = (s: string) => Buffer.from(s, 'latin1');
@@ -237,7 +237,8 @@ export const HOSTILE_PERSONALITIES: Record<string, Personality> = {
     class: 'unknown',
     description: 'Every TCP port answers with a plausible first message at one byte per second',
     services: hostileTcp('drip'),
-    expected: [],
+    // Two bytes of telnet negotiation arrive within a read: telnet answers, slowly.
+    expected: ['proto.telnet-enabled'],
   },
   'hostile-flood': {
     id: 'hostile-flood',
@@ -249,14 +250,17 @@ export const HOSTILE_PERSONALITIES: Record<string, Personality> = {
       udp('ssdp', 1900, hostileUdp((req) => (isMSearch(req) ? ssdpFlood() : []))),
       udp('wsdiscovery', 3702, hostileUdp((req) => (isProbe(req) ? hostileProbeMatches(req, ['huge']) : []))),
     ],
-    expected: [],
+    // Before the flood, true answers: a telnet negotiation, a web page over HTTP, a ProbeMatch,
+    // and a well-formed SNMP Response with data to any community (its 60 KB sysDescr is cut, not refused).
+    expected: ['proto.telnet-enabled', 'http.cleartext-admin', 'inventory.onvif-discoverable', 'snmp.community-readable', 'snmp.v1v2c-enabled'],
   },
   'hostile-reset': {
     id: 'hostile-reset',
     class: 'unknown',
     description: 'Every TCP port sends half of its first message (half a TLS ServerHello, half an SSH identification …) then resets the connection',
     services: hostileTcp('reset'),
-    expected: [],
+    // Half a telnet negotiation is still a telnet server answering.
+    expected: ['proto.telnet-enabled'],
   },
   'hostile-endless': {
     id: 'hostile-endless',
@@ -267,7 +271,8 @@ export const HOSTILE_PERSONALITIES: Record<string, Personality> = {
       udp('snmp', 161, hostileUdp(() => garbageAnswers())),
       udp('wsdiscovery', 3702, hostileUdp((req) => (isProbe(req) ? hostileProbeMatches(req, ['xxe', 'laughs', 'deep']) : []))),
     ],
-    expected: [],
+    // An IAC storm is option negotiation: telnet answers.
+    expected: ['proto.telnet-enabled'],
   },
   'hostile-markup': {
     id: 'hostile-markup',
@@ -311,15 +316,33 @@ export const HOSTILE_PERSONALITIES: Record<string, Personality> = {
       udp('ssdp', 1900, (env, port) => startSsdp({ server: MARKUP, uuid: 'a1b2c3d4-0000-1000-8000-00a0c9e0f0ff' }, env.tally, env.address, port)),
       udp('wsdiscovery', 3702, hostileUdp((req) => (isProbe(req) ? hostileProbeMatches(req, ['markup']) : []))),
     ],
-    // What these services really are still shows: discovery is not fooled by the strings, only the strings are hostile.
-    expected: [],
+    // The services are real, only their strings are hostile: every verdict they earn is drawn as on any device.
+    expected: [
+      'proto.telnet-enabled',
+      'proto.ftp-enabled',
+      'http.cleartext-admin',
+      'http.basic-over-cleartext',
+      'rtsp.basic-auth',
+      'rtsp.cleartext',
+      'sip.cleartext',
+      'ssdp.upnp-enabled',
+      'snmp.community-readable',
+      'snmp.v1v2c-enabled',
+      'inventory.onvif-discoverable',
+      'onvif.unauthenticated',
+      'onvif.cleartext',
+      'onvif.ntp-not-configured',
+      'time.ntp-not-configured',
+      'tls.cert-self-signed',
+    ],
   },
   'hostile-cert': {
     id: 'hostile-cert',
     class: 'unknown',
     description: 'TLS servers whose certificates have absurd fields: a 10 KB subject, notAfter in year 9999, a negative serial number, 500 names, markup in the subject',
     services: [httpsWith((env) => absurdCertificate(env.address, 'huge-subject')), httpsWith((env) => absurdCertificate(env.address, 'negative-serial'), 8443, 'https-alt')],
-    expected: [],
+    // Self-signed is all there is to say: year 9999 is not expired, a negative serial is no verdict.
+    expected: ['tls.cert-self-signed'],
   },
 };
 

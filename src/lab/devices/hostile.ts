@@ -80,7 +80,8 @@ export function misbehave(kind: HostileKind, speech: HostileSpeech) {
       const m = speech.message;
       if (kind === 'silent') return;
       if (kind === 'drip') {
-        let i = 0;
+        let i = 1;
+        socket.write(m.subarray(0, 1));
         timers.push(setInterval(() => (i < m.length ? socket.write(m.subarray(i, ++i)) : socket.end()), 1000));
       } else if (kind === 'flood') {
         let sent = 0;
@@ -93,7 +94,8 @@ export function misbehave(kind: HostileKind, speech: HostileSpeech) {
           return filler;
         });
       } else if (kind === 'reset') {
-        socket.write(m.subarray(0, Math.max(1, m.length >> 1)), () => setTimeout(() => socket.resetAndDestroy(), 20));
+        // The reset waits a little, so that the half message is read before the RST discards what is unread.
+        socket.write(m.subarray(0, Math.max(1, m.length >> 1)), () => setTimeout(() => socket.resetAndDestroy(), 200));
       } else {
         let n = 0;
         let first = true;
