@@ -262,7 +262,13 @@ async function benchSize(size: number, work: string): Promise<{ run: SizeRun; si
   const { targets, scope } = siteArgs(site);
   const ports = sitePorts(site);
   log(`\n[${size} devices] site up in ${(labStartMs / 1000).toFixed(1)} s on ${scope.join(' ')}; ${ports.length} TCP ports; scanning…`);
-  const v = await runVigie(['scan', ...targets, '--scope', scope.join(','), '--ports', ports.join(','), '--ca', join(dir, 'ca.pem'), '--mode', 'credentials', '--progress', 'json', '--out', join(dir, 'out'), ...storeArgs(dir)], dir);
+  let v: VigieRun;
+  try {
+    v = await runVigie(['scan', ...targets, '--scope', scope.join(','), '--ports', ports.join(','), '--ca', join(dir, 'ca.pem'), '--mode', 'credentials', '--progress', 'json', '--out', join(dir, 'out'), ...storeArgs(dir)], dir);
+  } catch (err) {
+    await site.stop();
+    throw err;
+  }
   const findings = compare(site, specs, v.result);
   const run: SizeRun = {
     size,
