@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import type { Conversation } from '../../src/core/net.ts';
 import { ProbeTimeout, SizeLimitExceeded } from '../../src/core/errors.ts';
 import { oneLine } from '../../src/core/text.ts';
+import type { SshKexinitLists } from '../../src/core/facts.ts';
 
 /** Other lines a server may send before its identification (RFC 4253 §4.2), in bytes. */
 export const MAX_PREAMBLE_BYTES = 100 * 1024;
@@ -56,19 +57,8 @@ export interface Identification {
   preamble: string[];
 }
 
-export interface KexinitLists {
-  kex: string[];
-  hostKey: string[];
-  encC2S: string[];
-  encS2C: string[];
-  macC2S: string[];
-  macS2C: string[];
-  compC2S: string[];
-  compS2C: string[];
-  langC2S: string[];
-  langS2C: string[];
-  firstKexPacketFollows: boolean;
-}
+/** The ten name-lists and the guess flag, as declared once in the fact shapes. */
+export type KexinitLists = SshKexinitLists;
 
 const LF = 0x0a;
 const SSH_PREFIX = Buffer.from('SSH-', 'latin1');

@@ -296,7 +296,7 @@ export interface SshIdentificationData {
 }
 
 /** `ssh.kexinit`: the server's first SSH_MSG_KEXINIT, every list as offered (not negotiated). */
-export interface SshKexinitData {
+export interface SshKexinitLists {
   kex: string[];
   hostKey: string[];
   encC2S: string[];
@@ -308,6 +308,9 @@ export interface SshKexinitData {
   langC2S: string[];
   langS2C: string[];
   firstKexPacketFollows: boolean;
+}
+
+export interface SshKexinitData extends SshKexinitLists {
   /** Size of the binary packet that carried it. */
   packetLength: number;
 }

@@ -12,9 +12,10 @@ export function tarpit() {
   };
 }
 
-/** Sends `bytes` of junk as fast as the peer reads it. */
-export function flood(bytes: number) {
+/** Sends `bytes` of junk (after an optional prefix) as fast as the peer reads it. */
+export function flood(bytes: number, prefix = '') {
   return (socket: net.Socket) => {
+    if (prefix) socket.write(prefix);
     const chunk = Buffer.alloc(64 * 1024, 'A');
     let sent = 0;
     const pump = () => {

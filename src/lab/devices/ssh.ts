@@ -11,6 +11,7 @@ import type net from 'node:net';
 import ssh2 from 'ssh2';
 import type { Algorithms, Connection } from 'ssh2';
 import type { Accounts, LoginVerdict } from '../accounts.ts';
+import { flood } from './hostile.ts';
 
 const { Server, utils } = ssh2;
 
@@ -177,19 +178,10 @@ export function sshResetMidHandshake(ident = 'SSH-2.0-OpenSSH_8.4') {
 
 /** An identification line that never ends: "SSH-2.0-" then bytes without end of line. */
 export function sshEndlessIdent(bytes = 4 * 1024 * 1024) {
+  const send = flood(bytes, 'SSH-2.0-');
   return (socket: net.Socket) => {
     socket.on('error', () => undefined);
-    socket.write('SSH-2.0-');
-    const chunk = Buffer.alloc(16 * 1024, 'A');
-    let sent = 0;
-    const pump = () => {
-      while (sent < bytes && !socket.destroyed) {
-        sent += chunk.length;
-        if (!socket.write(chunk)) return void socket.once('drain', pump);
-      }
-      socket.end();
-    };
-    pump();
+    send(socket);
   };
 }
 
