@@ -15,7 +15,7 @@ import { Accounts } from './accounts.ts';
 import { LAB_SECRETS } from './secrets.ts';
 import { rtsp, sipTcp, sipUdp } from './stream-personalities.ts';
 import { flood, tarpit } from './devices/hostile.ts';
-import { labHostKey, sshDevice, sshEndlessIdent, sshJunkBeforeIdent, sshResetMidHandshake, type SshDeviceOptions } from './devices/ssh.ts';
+import { labHostKey, modernSshOptions, sshDevice, sshEndlessIdent, sshJunkBeforeIdent, sshResetMidHandshake, type SshDeviceOptions } from './devices/ssh.ts';
 import type { LabPki } from './site.ts';
 import { STREAM_PERSONALITIES } from './stream-personalities.ts';
 import { TLS_PERSONALITIES } from './tls-personalities.ts';
@@ -423,19 +423,7 @@ export const PERSONALITIES: Record<string, Personality> = {
         create: (env) =>
           countedServer(
             env.tally,
-            sshDevice(env.address, {
-              ident: 'OpenSSH_9.9',
-              algorithms: {
-                kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'],
-                serverHostKey: ['ssh-ed25519'],
-                cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com'],
-                hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'],
-                compress: ['none'],
-              },
-              hostKey: labHostKey('ed25519'),
-              strictKex: true,
-              authMethods: ['publickey'],
-            }),
+            sshDevice(env.address, modernSshOptions()),
           ),
       },
     ],

@@ -17,7 +17,7 @@ import type { Personality, ServiceSpec } from './personalities.ts';
 import { loginFormPage, redirectToHttps, type HttpHandler } from './devices/http.ts';
 import { telnetHandler } from './devices/telnet.ts';
 import { ftpHandler } from './devices/ftp.ts';
-import { sshDevice, labHostKey } from './devices/ssh.ts';
+import { sshDevice, modernSshOptions } from './devices/ssh.ts';
 import { onvifHandler, secureCamera } from './devices/onvif.ts';
 import { LAB_SECRETS } from './secrets.ts';
 
@@ -56,19 +56,7 @@ function recorder(ftp: boolean): ServiceSpec[] {
       create: (env) =>
         countedServer(
           env.tally,
-          sshDevice(env.address, {
-            ident: 'OpenSSH_9.9',
-            algorithms: {
-              kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'],
-              serverHostKey: ['ssh-ed25519'],
-              cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com'],
-              hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'],
-              compress: ['none'],
-            },
-            hostKey: labHostKey('ed25519'),
-            strictKex: true,
-            authMethods: ['publickey'],
-          }),
+          sshDevice(env.address, modernSshOptions()),
         ),
     },
   ];

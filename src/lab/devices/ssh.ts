@@ -201,3 +201,20 @@ export function sshJunkBeforeIdent(lines = 20_000) {
     pump();
   };
 }
+
+/** A current OpenSSH as hardened recorders run it: curve25519, strict kex, AEAD ciphers, etm MACs, ed25519, public keys only. */
+export function modernSshOptions(): SshDeviceOptions {
+  return {
+    ident: 'OpenSSH_9.9',
+    algorithms: {
+      kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org'],
+      serverHostKey: ['ssh-ed25519'],
+      cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com'],
+      hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'],
+      compress: ['none'],
+    },
+    hostKey: labHostKey('ed25519'),
+    strictKex: true,
+    authMethods: ['publickey'],
+  };
+}
